@@ -1,0 +1,1 @@
+export { createCpuBackend, type CpuBackend } from './cpu-backend.js';

@@ -1,0 +1,31 @@
+export { Tensor, tensor, zeros, type NestedArray } from './tensor.js';
+export { RandomState } from './random-state.js';
+export { DTYPES, allocate, formatShape, sameShape, sizeOf, toDataArray, type DType, type DataArray } from './dtype.js';
+export {
+  RnnError,
+  ShapeMismatchError,
+  DTypeMismatchError,
+  InvalidArgumentError,
+  DisposedTensorError,
+  NoBackendError,
+  BackendError,
+} from './errors.js';
+export { setBackend, getBackend, resolveBackend, type BackendOptions } from './backend-registry.js';
+export { sigmoid, tanh, sigmoidGradFromOutput, tanhGradFromOutput } from './scalar-math.js';
+export {
+  DataId,
+  type Backend,
+  type Kernels,
+  type KernelName,
+  type MemoryInfo,
+  type RnnCellForwardArgs,
+  type RnnCellForwardResult,
+  type RnnCellBackwardArgs,
+  type RnnCellBackwardResult,
+  type RnnWeightGrads,
+  type LstmCellForwardArgs,
+  type LstmCellForwardResult,
+  type LstmCellBackwardArgs,
+  type LstmCellBackwardResult,
+  type LstmWeightGrads,
+} from './backend.js';

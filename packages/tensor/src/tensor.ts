@@ -1,0 +1,204 @@
+import type { Backend, DataId } from './backend.js';
+import { toDataArray, formatShape, sizeOf, type DataArray, type DType } from './dtype.js';
+import { DisposedTensorError, InvalidArgumentError } from './errors.js';
+
+/** Nested number arrays in NumPy `tolist()` order; a scalar tensor reads as a number. */
+export type NestedArray = number | NestedArray[];
+
+type Home = { readonly kind: 'host'; readonly values: DataArray } | { readonly kind: 'device'; readonly backend: Backend; readonly id: DataId };
+
+/**
+ * An immutable n-dimensional array stored row-major (C order) in a flat typed array.
+ *
+ * A tensor lives either on the host (made by `tensor`, `zeros` or `RandomState`) or on a
+ * backend (made by a kernel). A host tensor is uploaded to a backend the first time a kernel
+ * there needs it, and that copy is kept until `dispose()`. Device data comes back to the
+ * host only when you read it (`toArray`, `dataSync`, `array`, `data`).
+ */
+export class Tensor {
+  /** Dimensions, outermost first, as in NumPy. */
+  readonly shape: readonly number[];
+  /** Element type. */
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+  readonly #home: Home;
+  readonly #copies = new Map<Backend, DataId>();
+  #disposed = false;
+
+  private constructor(home: Home, shape: readonly number[], dtype: DType) {
+    this.#home = home;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+  }
+
+  /** Wraps host values (kept, not copied: the caller hands them over). */
+  static fromHost(values: DataArray, shape: readonly number[], dtype: DType): Tensor {
+    return new Tensor({ kind: 'host', values }, shape, dtype);
+  }
+
+  /** Wraps storage a backend made; used by backends for kernel outputs. */
+  static fromDevice(backend: Backend, id: DataId, shape: readonly number[]): Tensor {
+    return new Tensor({ kind: 'device', backend, id }, shape, id.dtype);
+  }
+
+  /** The backend this tensor was made on, or `null` for a host tensor. */
+  get backend(): Backend | null {
+    return this.#home.kind === 'device' ? this.#home.backend : null;
+  }
+
+  /** True once `dispose()` was called. */
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+
+  /**
+   * The handle of this tensor's data on `backend`, uploading it first when it lives elsewhere
+   * (the upload is kept for later calls). A tensor from another backend is read back
+   * synchronously for that.
+   */
+  dataIdOn(backend: Backend): DataId {
+    this.#assertLive('Tensor.dataIdOn');
+    const home = this.#home;
+    if (home.kind === 'device' && home.backend === backend) return home.id;
+    let copy = this.#copies.get(backend);
+    if (copy === undefined) {
+      const values = home.kind === 'host' ? home.values : home.backend.read(home.id);
+      copy = backend.upload(values, this.dtype);
+      this.#copies.set(backend, copy);
+    }
+    return copy;
+  }
+
+  /** A copy of the flat values, C order. Throws on a backend that reads only asynchronously. */
+  dataSync(): DataArray {
+    this.#assertLive('Tensor.dataSync');
+    const home = this.#home;
+    return home.kind === 'host' ? home.values.slice() : home.backend.read(home.id).slice();
+  }
+
+  /** A copy of the flat values, C order, waiting for device work to finish. */
+  async data(): Promise<DataArray> {
+    this.#assertLive('Tensor.data');
+    const home = this.#home;
+    return home.kind === 'host' ? home.values.slice() : (await home.backend.readAsync(home.id)).slice();
+  }
+
+  /** Nested arrays in NumPy `tolist()` order: `t.toArray()[4][1]` is NumPy's `t[4][1]`. */
+  toArray(): NestedArray {
+    return nest(this.dataSync(), this.shape);
+  }
+
+  /** `toArray()` for backends that read asynchronously. */
+  async array(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape);
+  }
+
+  /** Frees this tensor's storage on every backend that holds it. Disposing twice does nothing. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#home.kind === 'device') this.#home.backend.release(this.#home.id);
+    for (const [backend, id] of this.#copies) backend.release(id);
+    this.#copies.clear();
+  }
+
+  /** `Tensor(float64, [5, 10])`. */
+  toString(): string {
+    return `Tensor(${this.dtype}, ${formatShape(this.shape)})`;
+  }
+
+  #assertLive(fn: string): void {
+    if (this.#disposed) throw new DisposedTensorError(fn, 'this tensor');
+  }
+}
+
+function nest(flat: DataArray, shape: readonly number[]): NestedArray {
+  if (shape.length === 0) return flat[0] ?? Number.NaN;
+  const build = (offset: number, axis: number): NestedArray[] => {
+    const dim = shape[axis] ?? 0;
+    const stride = sizeOf(shape.slice(axis + 1));
+    const out: NestedArray[] = [];
+    for (let i = 0; i < dim; i++) {
+      out.push(axis === shape.length - 1 ? (flat[offset + i] ?? Number.NaN) : build(offset + i * stride, axis + 1));
+    }
+    return out;
+  };
+  return build(0, 0);
+}
+
+function inferShape(values: NestedArray, fn: string): number[] {
+  const shape: number[] = [];
+  let level: NestedArray = values;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+    level = level[0] as NestedArray;
+  }
+  const flatLength = sizeOf(shape);
+  const flat: number[] = [];
+  const walk = (v: NestedArray, axis: number): void => {
+    if (axis === shape.length) {
+      if (typeof v !== 'number') throw new InvalidArgumentError(fn, 'values', 'is a ragged nested array');
+      flat.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[axis]) {
+      throw new InvalidArgumentError(fn, 'values', `is a ragged nested array (axis ${axis} should have length ${shape[axis]})`);
+    }
+    for (const item of v) walk(item, axis + 1);
+  };
+  walk(values, 0);
+  if (flat.length !== flatLength) throw new InvalidArgumentError(fn, 'values', 'is a ragged nested array');
+  return shape;
+}
+
+function flatten(values: NestedArray, out: number[] = []): number[] {
+  if (Array.isArray(values)) for (const item of values) flatten(item, out);
+  else out.push(values);
+  return out;
+}
+
+function checkShape(shape: readonly number[], fn: string): void {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new InvalidArgumentError(fn, 'shape', `must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+}
+
+/**
+ * Makes a host tensor from nested arrays (shape inferred) or from flat values with a shape.
+ *
+ * ```ts
+ * tensor([[1, 2], [3, 4]]);              // float64, shape [2, 2]
+ * tensor([1, 2, 3, 4], [2, 2], 'float32');
+ * ```
+ */
+export function tensor(values: NestedArray | ArrayLike<number>, shape?: readonly number[], dtype: DType = 'float64'): Tensor {
+  const fn = 'tensor';
+  if (dtype !== 'float64' && dtype !== 'float32') throw new InvalidArgumentError(fn, 'dtype', `must be 'float64' or 'float32', got ${String(dtype)}`);
+  let flat: ArrayLike<number>;
+  let finalShape: readonly number[];
+  if (ArrayBuffer.isView(values) || (typeof values === 'object' && !Array.isArray(values))) {
+    flat = values as ArrayLike<number>;
+    finalShape = shape ?? [flat.length];
+  } else {
+    const nested = values as NestedArray;
+    const inferred = inferShape(nested, fn);
+    flat = flatten(nested);
+    finalShape = shape ?? inferred;
+  }
+  checkShape(finalShape, fn);
+  if (sizeOf(finalShape) !== flat.length) {
+    throw new InvalidArgumentError(fn, 'shape', `${formatShape(finalShape)} holds ${sizeOf(finalShape)} elements but ${flat.length} values were given`);
+  }
+  return Tensor.fromHost(toDataArray(flat, dtype), finalShape, dtype);
+}
+
+/** A host tensor of zeros. */
+export function zeros(shape: readonly number[], dtype: DType = 'float64'): Tensor {
+  checkShape(shape, 'zeros');
+  if (dtype !== 'float64' && dtype !== 'float32') throw new InvalidArgumentError('zeros', 'dtype', `must be 'float64' or 'float32', got ${String(dtype)}`);
+  const size = sizeOf(shape);
+  return Tensor.fromHost(dtype === 'float32' ? new Float32Array(size) : new Float64Array(size), shape, dtype);
+}
