@@ -1,0 +1,37 @@
+import { InvalidArgumentError, Tensor } from '@rnn/tensor';
+import type { ArgumentChecker } from './validate.js';
+
+/** Disposes every tensor given, skipping `undefined`. */
+export function disposeAll(tensors: readonly (Tensor | undefined)[]): void {
+  for (const t of tensors) t?.dispose();
+}
+
+/**
+ * Checks NumPy-style sequence caches `(steps, x)`: a non-empty list of step caches that agree
+ * with each other and with `x (n_x, m, T_x)`.
+ */
+export function checkSequenceCaches<C, D extends { c: C; nA: number; nX: number; m: number }>(
+  check: ArgumentChecker,
+  caches: unknown,
+  checkStep: (check: ArgumentChecker, arg: string, cache: unknown) => D,
+): { steps: readonly C[]; nA: number; nX: number; m: number } {
+  if (!Array.isArray(caches) || caches.length !== 2 || !Array.isArray(caches[0])) {
+    throw new InvalidArgumentError(check.fn, 'caches', 'must be the [steps, x] pair the forward function returned');
+  }
+  const [rawSteps, x] = caches as [unknown[], unknown];
+  if (rawSteps.length === 0) throw new InvalidArgumentError(check.fn, 'caches[0]', 'must hold at least one step');
+  const first = checkStep(check, 'caches[0][0]', rawSteps[0]);
+  const steps = rawSteps.map((raw, t) => {
+    const step = t === 0 ? first : checkStep(check, `caches[0][${t}]`, raw);
+    if (step.nA !== first.nA || step.nX !== first.nX || step.m !== first.m) {
+      throw new InvalidArgumentError(
+        check.fn, `caches[0][${t}]`,
+        `has n_a=${step.nA}, n_x=${step.nX}, m=${step.m} but caches[0][0] has n_a=${first.nA}, n_x=${first.nX}, m=${first.m}`,
+      );
+    }
+    return step.c;
+  });
+  check.shape('caches[1]', x, [first.nX, first.m, steps.length], `x of (n_x, m, T_x) from the step caches`);
+  if (!(x instanceof Tensor)) throw new InvalidArgumentError(check.fn, 'caches[1]', 'must be a Tensor');
+  return { steps, nA: first.nA, nX: first.nX, m: first.m };
+}
