@@ -1,0 +1,13 @@
+import { createCpuBackend } from '@rnn/backend-cpu';
+import type { Backend, DType } from '@rnn/tensor';
+
+/** A backend the demo can run on, and the dtype it computes in. */
+export interface DemoBackend {
+  readonly backend: Backend;
+  readonly dtype: DType;
+}
+
+/** The backends `--backend` accepts. Each is created only when picked, so gpu.js loads only for `gpujs`. */
+export const BACKENDS: Record<string, () => Promise<DemoBackend>> = {
+  cpu: async () => ({ backend: createCpuBackend(), dtype: 'float64' }),
+};
