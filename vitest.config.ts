@@ -6,5 +6,6 @@ export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
     testTimeout: 60_000,
+    globalSetup: ['packages/backend-gpujs/src/testing/xvfb-global-setup.ts'],
   },
 });

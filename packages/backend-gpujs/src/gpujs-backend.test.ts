@@ -1,0 +1,15 @@
+import { describeBackendConformance } from '@rnn/tensor/testing';
+import { expect, it } from 'vitest';
+import { createGpuJsBackend } from './index.js';
+import { GPUJS_TOLERANCES, requiredMode } from './testing/expected-mode.js';
+
+describeBackendConformance(`gpujs (${requiredMode() ?? 'auto'})`, () => createGpuJsBackend({ mode: requiredMode() }), {
+  tolerances: { float32: GPUJS_TOLERANCES },
+});
+
+it('runs in the mode RNN_GPUJS_MODE asks for, or reports the mode it found', async () => {
+  const backend = await createGpuJsBackend({ mode: requiredMode() });
+  console.info(`gpujs backend runs in mode '${backend.mode}'`);
+  if (requiredMode() !== undefined) expect(backend.mode).toBe(requiredMode());
+  await backend.disposeAsync();
+});
