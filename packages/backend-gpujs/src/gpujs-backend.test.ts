@@ -1,7 +1,8 @@
 import { describeBackendConformance } from '@rnn/tensor/testing';
 import { expect, it } from 'vitest';
 import { createGpuJsBackend } from './index.js';
-import { GPUJS_TOLERANCES, requiredMode } from './testing/expected-mode.js';
+import { requiredMode } from './testing/expected-mode.js';
+import { GPUJS_TOLERANCES } from './testing/tolerances.js';
 
 describeBackendConformance(`gpujs (${requiredMode() ?? 'auto'})`, () => createGpuJsBackend({ mode: requiredMode() }), {
   tolerances: { float32: GPUJS_TOLERANCES },
