@@ -1,0 +1,57 @@
+export { Vocabulary, END_OF_NAME } from './vocabulary.js';
+export {
+  LSTM_PARAMETER_NAMES,
+  RNN_PARAMETER_NAMES,
+  parameterShapes,
+  outputWeightName,
+  zerosLike,
+  cloneParameters,
+  checkParameters,
+  toTensors,
+  type CellType,
+  type ModelDims,
+  type HostParameters,
+} from './parameters.js';
+export { initParameters, countParameters, type InitScheme, type InitOptions } from './init.js';
+export {
+  encodeBatch,
+  permutation,
+  splitHeldOut,
+  BatchSampler,
+  type Batch,
+  type Split,
+  type BatchSamplerOptions,
+} from './batching.js';
+export {
+  outputLayerForward,
+  maskedCrossEntropy,
+  outputLayerBackward,
+  MIN_PROBABILITY,
+  type OutputDims,
+  type CrossEntropy,
+  type OutputLayerGradients,
+} from './loss.js';
+export { lossAndGradients, batchLoss, type StepOptions, type StepResult, type HiddenDims } from './train-step.js';
+export { Sgd, Adam, type Optimizer, type AdamOptions } from './optimizers.js';
+export { clipByValue, clipByGlobalNorm, globalNorm } from './clip.js';
+export { applyTemperature, sampleSequence, type SampleOptions, type SampledSequence, type GateTrace } from './sample.js';
+export { NgramModel, fitNgramBaseline, type NgramBaselineOptions } from './ngram.js';
+export { crc32 } from './crc32.js';
+export {
+  encodeCheckpoint,
+  decodeCheckpoint,
+  CHECKPOINT_VERSION,
+  CHECKPOINT_MAGIC,
+  type CheckpointData,
+  type CheckpointExpectation,
+} from './checkpoint.js';
+export { CheckpointError, type CheckpointProblem } from './errors.js';
+export {
+  SequenceModel,
+  type SequenceModelConfig,
+  type FitOptions,
+  type FitProgress,
+  type FitReport,
+  type ModelSampleOptions,
+  type SampledName,
+} from './sequence-model.js';
