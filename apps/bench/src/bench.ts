@@ -69,14 +69,17 @@ function table(rows: readonly Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const argv = process.argv.slice(2);
+  const workloadIndex = argv.indexOf('--workload');
+  const onlyWorkload = workloadIndex >= 0 ? argv[workloadIndex + 1] : undefined;
+  const only = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--workload');
   const rows: Row[] = [];
   const targets = TARGETS.filter((t) => only.length === 0 || only.includes(t.label));
   for (const t of targets) {
     const backend = await t.create();
     const label = `${t.label} (${backend.mode})`;
     try {
-      for (const w of WORKLOADS) {
+      for (const w of WORKLOADS.filter((x) => onlyWorkload === undefined || x.name === onlyWorkload)) {
         for (const dtype of w.dtypes.filter((d) => t.dtypes.includes(d))) {
           process.stderr.write(`bench: ${label} ${w.name} ${dtype} …\n`);
           const got = await benchOne(backend, label, w, dtype);

@@ -9,7 +9,7 @@ import type {
   Tensor,
 } from '@rnn/tensor';
 import type { CpuContext } from '../cpu-context.js';
-import { addBiasInPlace, gemmNN, gemmNT, gemmTN, softmaxColumnsInPlace, sumColumnsInto } from './mat-mul.js';
+import { addBiasInPlace, gemmNN, gemmNT, gemmTN, softmaxColumnsInPlace, sumColumnsInto, transpose } from './mat-mul.js';
 
 /** `concat = [aPrev; xt]` `(n_a+n_x, m)`: row-major, so the two blocks simply follow each other. */
 function concatRows(aPrev: DataArray, xt: DataArray): Float64Array {
@@ -19,10 +19,10 @@ function concatRows(aPrev: DataArray, xt: DataArray): Float64Array {
   return concat;
 }
 
-/** `act(W·concat + b)` for one gate, `(n_a, m)`, fused in one pass after the product. */
-function gate(W: DataArray, concat: Float64Array, b: DataArray, nA: number, K: number, m: number, act: (v: number) => number): Float64Array {
+/** `act(W·concat + b)` for one gate, `(n_a, m)`, fused in one pass after the product; takes `concatᵀ (m, K)`. */
+function gate(W: DataArray, concatT: Float64Array, b: DataArray, nA: number, K: number, m: number, act: (v: number) => number): Float64Array {
   const z = new Float64Array(nA * m);
-  gemmNN(W, concat, z, nA, K, m);
+  gemmNT(W, concatT, z, nA, K, m);
   addBiasInPlace(z, b, nA, m);
   for (let i = 0; i < z.length; i++) z[i] = act(z[i] as number);
   return z;
@@ -39,11 +39,11 @@ export function lstmCellForward(ctx: CpuContext, p: LstmCellForwardArgs): LstmCe
   const K = nA + nX;
   const dtype = p.xt.dtype;
   const shape = [nA, m];
-  const concat = concatRows(ctx.readTensor(p.aPrev), ctx.readTensor(p.xt));
-  const ft = ctx.store(gate(ctx.readTensor(p.Wf), concat, ctx.readTensor(p.bf), nA, K, m, sigmoid), shape, dtype);
-  const it = ctx.store(gate(ctx.readTensor(p.Wi), concat, ctx.readTensor(p.bi), nA, K, m, sigmoid), shape, dtype);
-  const cct = ctx.store(gate(ctx.readTensor(p.Wc), concat, ctx.readTensor(p.bc), nA, K, m, tanh), shape, dtype);
-  const ot = ctx.store(gate(ctx.readTensor(p.Wo), concat, ctx.readTensor(p.bo), nA, K, m, sigmoid), shape, dtype);
+  const concatT = transpose(concatRows(ctx.readTensor(p.aPrev), ctx.readTensor(p.xt)), K, m);
+  const ft = ctx.store(gate(ctx.readTensor(p.Wf), concatT, ctx.readTensor(p.bf), nA, K, m, sigmoid), shape, dtype);
+  const it = ctx.store(gate(ctx.readTensor(p.Wi), concatT, ctx.readTensor(p.bi), nA, K, m, sigmoid), shape, dtype);
+  const cct = ctx.store(gate(ctx.readTensor(p.Wc), concatT, ctx.readTensor(p.bc), nA, K, m, tanh), shape, dtype);
+  const ot = ctx.store(gate(ctx.readTensor(p.Wo), concatT, ctx.readTensor(p.bo), nA, K, m, sigmoid), shape, dtype);
 
   const cPrev = ctx.readTensor(p.cPrev);
   const c = new Float64Array(nA * m);
