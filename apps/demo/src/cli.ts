@@ -3,6 +3,8 @@ type Command = { readonly describe: string; readonly load: () => Promise<{ run(a
 
 const COMMANDS: Record<string, Command> = {
   walkthrough: { describe: 'the eight cell functions on the NumPy notebook draws (default)', load: () => import('./commands/walkthrough.js') },
+  train: { describe: 'train a character LSTM or RNN on dinosaur names', load: () => import('./commands/train.js') },
+  sample: { describe: 'sample names from a checkpoint', load: () => import('./commands/sample.js') },
 };
 
 async function main(argv: readonly string[]): Promise<void> {

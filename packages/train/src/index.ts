@@ -48,6 +48,7 @@ export {
 export { CheckpointError, type CheckpointProblem } from './errors.js';
 export {
   SequenceModel,
+  scheduledRate,
   type SequenceModelConfig,
   type FitOptions,
   type FitProgress,

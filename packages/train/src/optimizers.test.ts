@@ -80,3 +80,12 @@ describe('Adam with weight decay (AdamW)', () => {
     expect(() => new Adam(0.1, { weightDecay: -1 })).toThrow(/weightDecay must be non-negative/);
   });
 });
+
+describe('the cosine schedule', () => {
+  it('starts at lr, halves at mid-run and ends at 5 %', async () => {
+    const { scheduledRate } = await import('./sequence-model.js');
+    expect(scheduledRate(0.01, 0, 100)).toBeCloseTo(0.01, 15);
+    expect(scheduledRate(0.01, 50, 100)).toBeCloseTo(0.01 * (0.05 + 0.475), 15);
+    expect(scheduledRate(0.01, 100, 100)).toBeCloseTo(0.0005, 15);
+  });
+});

@@ -47,6 +47,11 @@ export interface FitOptions extends StepOptions {
   readonly optimizer?: 'adam' | 'sgd' | Optimizer | undefined;
   /** Default 0.01 (used when `optimizer` is a name). */
   readonly learningRate?: number | undefined;
+  /**
+   * `constant` (default) keeps the learning rate; `cosine` anneals it over this call's
+   * iterations: `lr(i) = lr · (0.05 + 0.95 · (1 + cos(π · i / iterations)) / 2)`, ending at 5 %.
+   */
+  readonly schedule?: 'constant' | 'cosine' | undefined;
   /** Adam's decoupled weight decay `λ` (default 0; used when `optimizer` is `adam`). */
   readonly weightDecay?: number | undefined;
   /** Clip every gradient element to `[−clipValue, clipValue]` (default 5, as the NumPy exercise; `null` turns it off). */
@@ -161,7 +166,9 @@ export class SequenceModel {
   async fit(names: readonly string[], options: FitOptions): Promise<FitReport> {
     const { iterations, batchSize = 32, learningRate = 0.01, clipValue = 5, clipNorm = null, seed = 0, heldOut, evaluateEvery = 0 } = options;
     if (!Number.isInteger(iterations) || iterations < 0) throw new InvalidArgumentError('SequenceModel.fit', 'iterations', `must be a non-negative integer, got ${iterations}`);
+    const { schedule = 'constant' } = options;
     const optimizer = typeof options.optimizer === 'object' ? options.optimizer : options.optimizer === 'sgd' ? new Sgd(learningRate) : new Adam(learningRate, { weightDecay: options.weightDecay });
+    const baseRate = optimizer.learningRate;
     const encoded = names.map((n) => this.vocabulary.encode(n));
     const sampler = new BatchSampler(encoded, { batchSize, seed });
     const step = { backend: options.backend, dtype: options.dtype };
@@ -176,6 +183,7 @@ export class SequenceModel {
       const { totalNats, count, grads } = await lossAndGradients(this.cell, this.dims, this.parameters, batch, step);
       if (clipValue !== null) clipByValue(grads, clipValue);
       if (clipNorm !== null) clipByGlobalNorm(grads, clipNorm);
+      if (schedule === 'cosine') optimizer.learningRate = scheduledRate(baseRate, done, iterations);
       optimizer.step(this.parameters, grads);
       done++;
       seen += batch.m;
@@ -185,8 +193,9 @@ export class SequenceModel {
       heldOutLoss = evaluate ? (await this.evaluate(heldOut, step)).natsPerChar : undefined;
       await options.onProgress?.({ iteration: done, iterations, loss, smoothLoss, heldOutLoss, names: seen, seconds: (performance.now() - start) / 1000, epoch: sampler.epoch });
     }
+    optimizer.learningRate = baseRate;
     const trained = typeof this.metadata.iterations === 'number' ? this.metadata.iterations : 0;
-    this.metadata = { ...this.metadata, iterations: trained + done, optimizer: optimizer.name, batchSize, learningRate: optimizer.learningRate };
+    this.metadata = { ...this.metadata, iterations: trained + done, optimizer: optimizer.name, batchSize, learningRate: baseRate, schedule };
     if (heldOut !== undefined && heldOut.length > 0 && heldOutLoss === undefined) heldOutLoss = (await this.evaluate(heldOut, step)).natsPerChar;
     return { iterations: done, seconds: (performance.now() - start) / 1000, finalLoss: loss, smoothLoss, heldOutLoss, stopped: done < iterations };
   }
@@ -212,4 +221,9 @@ export class SequenceModel {
     const s = await sampleSequence(this.cell, this.dims, this.parameters, this.vocabulary.endIndex, { ...options, rng });
     return { text: this.vocabulary.decode(s.indices), ended: s.ended, trace: s.trace };
   }
+}
+
+/** The cosine schedule: from `lr` at iteration 0 down to `0.05 · lr` at the last. */
+export function scheduledRate(lr: number, iteration: number, iterations: number): number {
+  return lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * iteration) / Math.max(1, iterations))));
 }
