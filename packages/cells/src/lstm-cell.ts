@@ -69,13 +69,21 @@ export interface LstmCellGradients extends LstmWeightGradients {
 
 /** Gradients of the LSTM gate weights `(n_a, n_a+n_x)` and biases `(n_a, 1)`. */
 export interface LstmWeightGradients {
+  /** Gradient with respect to `Wf` (forget-gate weights), `(n_a, n_a + n_x)`. */
   readonly dWf: Tensor;
+  /** Gradient with respect to `bf` (forget-gate bias), summed over the batch, `(n_a, 1)`. */
   readonly dbf: Tensor;
+  /** Gradient with respect to `Wi` (update-gate weights), `(n_a, n_a + n_x)`. */
   readonly dWi: Tensor;
+  /** Gradient with respect to `bi` (update-gate bias), summed over the batch, `(n_a, 1)`. */
   readonly dbi: Tensor;
+  /** Gradient with respect to `Wc` (candidate-cell weights), `(n_a, n_a + n_x)`. */
   readonly dWc: Tensor;
+  /** Gradient with respect to `bc` (candidate-cell bias), summed over the batch, `(n_a, 1)`. */
   readonly dbc: Tensor;
+  /** Gradient with respect to `Wo` (output-gate weights), `(n_a, n_a + n_x)`. */
   readonly dWo: Tensor;
+  /** Gradient with respect to `bo` (output-gate bias), summed over the batch, `(n_a, 1)`. */
   readonly dbo: Tensor;
 }
 

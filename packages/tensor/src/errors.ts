@@ -1,7 +1,8 @@
 import { formatShape } from './dtype.js';
 
-/** Base class of every error @rnn throws on purpose; `fn` names the function that refused. */
+/** Base class of every error `@rnn` throws on purpose; `fn` names the function that refused. */
 export class RnnError extends Error {
+  /** The class name, `'RnnError'`, as stack traces print it. */
   override readonly name: string = 'RnnError';
   constructor(
     /** The public function that detected the problem, e.g. `lstmCellForward`. */
@@ -14,6 +15,7 @@ export class RnnError extends Error {
 
 /** An argument's shape does not fit the others. */
 export class ShapeMismatchError extends RnnError {
+  /** The class name, `'ShapeMismatchError'`, as stack traces print it. */
   override readonly name = 'ShapeMismatchError';
   constructor(
     fn: string,
@@ -33,11 +35,15 @@ export class ShapeMismatchError extends RnnError {
 
 /** Tensors of different dtypes were mixed in one call. */
 export class DTypeMismatchError extends RnnError {
+  /** The class name, `'DTypeMismatchError'`, as stack traces print it. */
   override readonly name = 'DTypeMismatchError';
   constructor(
     fn: string,
+    /** The argument at fault, e.g. `xt`. */
     readonly arg: string,
+    /** The dtype that was required. */
     readonly expected: string,
+    /** The dtype that was given. */
     readonly actual: string,
   ) {
     super(fn, `${arg} has dtype ${actual} but ${expected} was expected (all tensors of one call share a dtype)`);
@@ -46,10 +52,13 @@ export class DTypeMismatchError extends RnnError {
 
 /** An argument is missing, of the wrong kind, or out of range. */
 export class InvalidArgumentError extends RnnError {
+  /** The class name, `'InvalidArgumentError'`, as stack traces print it. */
   override readonly name = 'InvalidArgumentError';
   constructor(
     fn: string,
+    /** The argument at fault, e.g. `xt`. */
     readonly arg: string,
+    /** Why the argument was refused, e.g. `is not a backend (expected an object with kernels)`. */
     readonly reason: string,
   ) {
     super(fn, `${arg} ${reason}`);
@@ -58,14 +67,20 @@ export class InvalidArgumentError extends RnnError {
 
 /** A tensor was used after `dispose()`. */
 export class DisposedTensorError extends RnnError {
+  /** The class name, `'DisposedTensorError'`, as stack traces print it. */
   override readonly name = 'DisposedTensorError';
-  constructor(fn: string, readonly arg: string) {
+  constructor(
+    fn: string,
+    /** The argument that held the disposed tensor, e.g. `xt`. */
+    readonly arg: string,
+  ) {
     super(fn, `${arg} was disposed and can no longer be used`);
   }
 }
 
 /** No backend was given and none was set with `setBackend`. */
 export class NoBackendError extends RnnError {
+  /** The class name, `'NoBackendError'`, as stack traces print it. */
   override readonly name = 'NoBackendError';
   constructor(fn: string) {
     super(
@@ -77,6 +92,7 @@ export class NoBackendError extends RnnError {
 
 /** A backend was used after its `dispose()`, or was asked for something it cannot do synchronously. */
 export class BackendError extends RnnError {
+  /** The class name, `'BackendError'`, as stack traces print it. */
   override readonly name = 'BackendError';
   constructor(
     fn: string,

@@ -2,15 +2,21 @@ import type { NestedArray, Tensor } from '../tensor.js';
 
 /** Absolute and relative tolerance: `|actual − expected| ≤ atol + rtol·|expected|`, element by element. */
 export interface Tolerance {
+  /** Relative tolerance, scaled by `|expected|`. */
   readonly rtol: number;
+  /** Absolute tolerance. */
   readonly atol: number;
 }
 
 /** Result of comparing two arrays: `ok`, and where and how far they differ most. */
 export interface CloseReport {
+  /** True when every element is within tolerance (NaN matches NaN). */
   readonly ok: boolean;
+  /** The largest `|actual − expected|`. */
   readonly maxAbsError: number;
+  /** Flat (row-major) index of the element with the largest error, or −1. */
   readonly worstIndex: number;
+  /** A one-line summary that names the first mismatch, for test output. */
   readonly message: string;
 }
 

@@ -6,8 +6,11 @@
 
 /** A row-major float64 matrix. */
 export interface Mat {
+  /** Number of rows. */
   readonly rows: number;
+  /** Number of columns. */
   readonly cols: number;
+  /** The values, row after row. */
   readonly data: Float64Array;
 }
 
@@ -99,17 +102,27 @@ const oneMinusSquare = (v: number): number => 1 - v * v;
 export function refRnnCellForward(p: { xt: Mat; aPrev: Mat; Waa: Mat; Wax: Mat; ba: Mat; Wya: Mat; by: Mat }) {
   const aNext = apply(plus(plus(dot(p.Waa, p.aPrev), dot(p.Wax, p.xt)), p.ba), Math.tanh);
   const ytPred = softmaxColumns(plus(dot(p.Wya, aNext), p.by));
-  return { aNext, ytPred };
+  return {
+    /** `tanh(Waa·aPrev + Wax·xt + ba)`. */
+    aNext,
+    /** `softmax(Wya·aNext + by)`. */
+    ytPred,
+  };
 }
 
 /** RNN cell backward per SPEC.md, with `da = daNext (+ daCarry)`. */
 export function refRnnCellBackward(p: { da: Mat; aNext: Mat; aPrev: Mat; xt: Mat; Waa: Mat; Wax: Mat }) {
   const dtanh = times(apply(p.aNext, oneMinusSquare), p.da);
   return {
+    /** `Waxᵀ·dtanh`. */
     dxt: dot(transpose(p.Wax), dtanh),
+    /** `Waaᵀ·dtanh`. */
     daPrev: dot(transpose(p.Waa), dtanh),
+    /** `dtanh·xtᵀ`. */
     dWax: dot(dtanh, transpose(p.xt)),
+    /** `dtanh·aPrevᵀ`. */
     dWaa: dot(dtanh, transpose(p.aPrev)),
+    /** `Σ_batch dtanh`. */
     dba: sumColumns(dtanh),
   };
 }
@@ -126,7 +139,22 @@ export function refLstmCellForward(p: {
   const ot = apply(plus(dot(p.Wo, concat), p.bo), sig);
   const aNext = times(ot, apply(cNext, Math.tanh));
   const ytPred = softmaxColumns(plus(dot(p.Wy, aNext), p.by));
-  return { aNext, cNext, ft, it, cct, ot, ytPred };
+  return {
+    /** `ot ⊙ tanh(cNext)`. */
+    aNext,
+    /** `ft ⊙ cPrev + it ⊙ cct`. */
+    cNext,
+    /** Forget gate. */
+    ft,
+    /** Update gate. */
+    it,
+    /** Candidate cell value. */
+    cct,
+    /** Output gate. */
+    ot,
+    /** `softmax(Wy·aNext + by)`. */
+    ytPred,
+  };
 }
 
 /** LSTM cell backward per SPEC.md, with `da = daNext (+ daCarry)`. */
@@ -147,12 +175,27 @@ export function refLstmCellBackward(p: {
     plus(dot(transpose(p.Wc), dcct), dot(transpose(p.Wo), dot_)),
   );
   return {
+    /** `dconcat[n_a:]`. */
     dxt: rowsOf(dconcat, nA, dconcat.rows),
+    /** `dconcat[:n_a]`. */
     daPrev: rowsOf(dconcat, 0, nA),
+    /** `dc ⊙ ft`. */
     dcPrev: times(dc, p.ft),
-    dWf: dot(dft, concatT), dbf: sumColumns(dft),
-    dWi: dot(dit, concatT), dbi: sumColumns(dit),
-    dWc: dot(dcct, concatT), dbc: sumColumns(dcct),
-    dWo: dot(dot_, concatT), dbo: sumColumns(dot_),
+    /** `dft·concatᵀ`. */
+    dWf: dot(dft, concatT),
+    /** `Σ_batch dft`. */
+    dbf: sumColumns(dft),
+    /** `dit·concatᵀ`. */
+    dWi: dot(dit, concatT),
+    /** `Σ_batch dit`. */
+    dbi: sumColumns(dit),
+    /** `dcct·concatᵀ`. */
+    dWc: dot(dcct, concatT),
+    /** `Σ_batch dcct`. */
+    dbc: sumColumns(dcct),
+    /** `dot·concatᵀ`. */
+    dWo: dot(dot_, concatT),
+    /** `Σ_batch dot`. */
+    dbo: sumColumns(dot_),
   };
 }
