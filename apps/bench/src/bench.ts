@@ -1,8 +1,7 @@
-import { lstmBackward, lstmForward, type LstmParameters } from '@rnn/cells';
-import { RandomState, type Backend, type DType, type Tensor } from '@rnn/tensor';
-import { TARGETS } from './targets.js';
+import type { DType } from '@rnn/tensor';
+import { RUNNERS } from './targets.js';
 import { measure } from './timing.js';
-import { lstmForwardBackwardFlops, lstmForwardFlops, WORKLOADS, type Workload } from './workloads.js';
+import { lstmForwardBackwardFlops, lstmForwardFlops, WORKLOADS } from './workloads.js';
 
 interface Row {
   readonly target: string;
@@ -15,85 +14,66 @@ interface Row {
   readonly runs: number;
 }
 
-function inputs(w: Workload, dtype: DType) {
-  const rng = new RandomState(0);
-  const draw = (...shape: number[]): Tensor => rng.randnAs(shape, dtype);
-  const K = w.nA + w.nX;
-  const p: LstmParameters = {
-    Wf: draw(w.nA, K), bf: draw(w.nA, 1), Wi: draw(w.nA, K), bi: draw(w.nA, 1),
-    Wc: draw(w.nA, K), bc: draw(w.nA, 1), Wo: draw(w.nA, K), bo: draw(w.nA, 1),
-    Wy: draw(w.nX, w.nA), by: draw(w.nX, 1),
-  };
-  return { x: draw(w.nX, w.m, w.T), a0: draw(w.nA, w.m), da: draw(w.nA, w.m, w.T), p };
-}
-
-/** Disposes every tensor reachable from a result object (outputs and caches). */
-function disposeDeep(value: unknown, keep: Set<Tensor>): void {
-  if (value === null || typeof value !== 'object') return;
-  if ('dispose' in value && typeof value.dispose === 'function' && 'shape' in value) {
-    if (!keep.has(value as Tensor)) (value as Tensor).dispose();
-    return;
-  }
-  for (const v of Object.values(value)) disposeDeep(v, keep);
-}
-
-async function benchOne(backend: Backend, target: string, w: Workload, dtype: DType): Promise<Row[]> {
-  const { x, a0, da, p } = inputs(w, dtype);
-  const keep = new Set<Tensor>([x, a0, da, ...Object.values(p)]);
-  const opts = { backend };
-  const budgetMs = w.name === 'seed' ? 2_000 : 20_000;
-  const forward = await measure(async () => {
-    const out = lstmForward(x, a0, p, opts);
-    await out.a.data();
-    disposeDeep(out, keep);
-  }, { budgetMs });
-  const both = await measure(async () => {
-    const out = lstmForward(x, a0, p, opts);
-    const g = lstmBackward(da, out.caches, opts);
-    await g.dWf.data();
-    disposeDeep(g, keep);
-    disposeDeep(out, keep);
-  }, { budgetMs });
-  for (const t of keep) t.dispose();
-  const row = (pass: string, r: typeof forward, flops: number): Row => ({
-    target, workload: `${w.name} (n_x=${w.nX} n_a=${w.nA} m=${w.m} T_x=${w.T})`, dtype, pass,
-    firstMs: r.firstMs, medianMs: r.medianMs, gflops: flops / (r.medianMs * 1e6), runs: r.runs,
-  });
-  return [row('forward', forward, lstmForwardFlops(w)), row('forward+backward', both, lstmForwardBackwardFlops(w))];
-}
-
 function table(rows: readonly Row[]): string {
-  const head = ['backend', 'workload', 'dtype', 'pass', 'first ms', 'median ms', 'GFLOP/s', 'runs'];
-  const body = rows.map((r) => [r.target, r.workload, r.dtype, r.pass, r.firstMs.toFixed(2), r.medianMs.toFixed(2), r.gflops.toFixed(3), String(r.runs)]);
+  const head = ['workload', 'dtype', 'pass', 'backend', 'first ms', 'median ms', 'GFLOP/s', 'vs cpu', 'runs'];
+  const base = new Map(rows.filter((r) => r.target.startsWith('cpu')).map((r) => [`${r.workload}|${r.dtype}|${r.pass}`, r.medianMs]));
+  const sorted = [...rows].sort((a, b) => a.workload.localeCompare(b.workload) || a.dtype.localeCompare(b.dtype) || a.pass.localeCompare(b.pass));
+  const body = sorted.map((r) => {
+    const cpu = base.get(`${r.workload}|${r.dtype}|${r.pass}`);
+    const ratio = cpu === undefined ? '–' : `${(cpu / r.medianMs).toFixed(2)}×`;
+    return [r.workload, r.dtype, r.pass, r.target, r.firstMs.toFixed(2), r.medianMs.toFixed(2), r.gflops.toFixed(3), ratio, String(r.runs)];
+  });
   return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
+/**
+ * `pnpm bench [runner…] [--workload seed|medium|large]`: LSTM forward and forward+backward for
+ * every runner (our backends and peers) on every workload, median of timed runs after warm-up.
+ */
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const workloadIndex = argv.indexOf('--workload');
   const onlyWorkload = workloadIndex >= 0 ? argv[workloadIndex + 1] : undefined;
-  const only = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--workload');
+  const named = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--workload');
+  const unknown = named.filter((n) => !(n in RUNNERS));
+  if (unknown.length > 0) throw new Error(`unknown runner ${unknown.join(', ')}; choose from ${Object.keys(RUNNERS).join(', ')}`);
+  const names = named.length > 0 ? named : Object.keys(RUNNERS);
+  const workloads = WORKLOADS.filter((w) => onlyWorkload === undefined || w.name === onlyWorkload);
   const rows: Row[] = [];
-  const targets = TARGETS.filter((t) => only.length === 0 || only.includes(t.label));
-  for (const t of targets) {
-    const backend = await t.create();
-    const label = `${t.label} (${backend.mode})`;
+  const notes: string[] = [];
+
+  for (const name of names) {
+    const runner = await (RUNNERS[name] as () => ReturnType<(typeof RUNNERS)[string]>)();
+    if (runner.note !== undefined) notes.push(`${runner.label}: ${runner.note}`);
     try {
-      for (const w of WORKLOADS.filter((x) => onlyWorkload === undefined || x.name === onlyWorkload)) {
-        for (const dtype of w.dtypes.filter((d) => t.dtypes.includes(d))) {
-          process.stderr.write(`bench: ${label} ${w.name} ${dtype} …\n`);
-          const got = await benchOne(backend, label, w, dtype);
-          for (const r of got) process.stderr.write(`  ${r.pass}: median ${r.medianMs.toFixed(2)} ms, ${r.gflops.toFixed(3)} GFLOP/s\n`);
-          rows.push(...got);
+      for (const w of workloads.filter((x) => runner.accepts?.(x) ?? true)) {
+        for (const dtype of w.dtypes.filter((d) => runner.dtypes.includes(d))) {
+          process.stderr.write(`bench: ${runner.label} · ${w.name} · ${dtype}\n`);
+          const prepared = await runner.prepare(w, dtype);
+          const workload = `${w.name} (n_x=${w.nX} n_a=${w.nA} m=${w.m} T_x=${w.T})`;
+          const budgetMs = w.name === 'seed' ? 2_000 : 20_000;
+          const passes: [string, (() => Promise<void>) | undefined, number][] = [
+            ['forward', () => prepared.forward(), runner.forwardFlops?.(w) ?? lstmForwardFlops(w)],
+            ['forward+backward', prepared.forwardBackward, lstmForwardBackwardFlops(w)],
+          ];
+          for (const [pass, fn, flops] of passes) {
+            if (fn === undefined) continue;
+            const r = await measure(fn, { budgetMs });
+            process.stderr.write(`  ${pass}: median ${r.medianMs.toFixed(2)} ms (${r.runs} runs)\n`);
+            rows.push({ target: runner.label, workload, dtype, pass, firstMs: r.firstMs, medianMs: r.medianMs, gflops: flops / (r.medianMs * 1e6), runs: r.runs });
+          }
+          prepared.dispose();
         }
       }
     } finally {
-      backend.dispose();
+      runner.close();
     }
   }
-  console.log('\nLSTM sequence, median of timed runs after warm-up (first ms = the very first call, compile included)\n');
+  console.log('\nLSTM over a sequence: median of timed runs after warm-up; "first ms" is the very first call (compilation included);');
+  console.log('"vs cpu" is the cpu (js) median of the same row divided by this one (above 1× = faster than our CPU backend).\n');
   console.log(table(rows));
-  console.log('\nGFLOP/s counts the matrix products only: 4 gates + output layer forward; twice the gate products more for backward.');
+  console.log('\nGFLOP/s counts the matrix products only: the 4 gates and the output layer forward, twice the gate products more for backward.');
+  for (const note of notes) console.log(`- ${note}`);
 }
 
 main().catch((e: unknown) => {

@@ -1,14 +1,61 @@
 import { createCpuBackend } from '@rnn/backend-cpu';
-import type { Backend, DType } from '@rnn/tensor';
+import { lstmBackward, lstmForward, type LstmParameters } from '@rnn/cells';
+import { RandomState, type Backend, type DType, type Tensor } from '@rnn/tensor';
+import type { PreparedRun, Runner } from './peers/runner.js';
+import type { Workload } from './workloads.js';
 
-/** Something the bench can measure: one of our backends, created on demand. */
-export interface BenchTarget {
-  readonly label: string;
-  readonly dtypes: readonly DType[];
-  create(): Promise<Backend>;
+/** Disposes every tensor reachable from a result object (outputs and caches), except those in `keep`. */
+function disposeDeep(value: unknown, keep: ReadonlySet<unknown>): void {
+  if (value === null || typeof value !== 'object' || keep.has(value)) return;
+  if ('dispose' in value && typeof value.dispose === 'function' && 'shape' in value) {
+    value.dispose();
+    return;
+  }
+  for (const v of Object.values(value)) disposeDeep(v, keep);
 }
 
-/** Our backends. The gpu.js backend is added by its own loader so the CPU rows never load gpu.js. */
-export const TARGETS: readonly BenchTarget[] = [
-  { label: 'cpu', dtypes: ['float64', 'float32'], create: async () => createCpuBackend() },
-];
+/** Measures one of our backends through the public `lstmForward` / `lstmBackward`. */
+export function backendRunner(backend: Backend, dtypes: readonly DType[], accepts?: (w: Workload) => boolean): Runner {
+  return {
+    label: `${backend.name} (${backend.mode})`,
+    dtypes,
+    accepts,
+    async prepare(w: Workload, dtype: DType): Promise<PreparedRun> {
+      const rng = new RandomState(0);
+      const draw = (...shape: number[]): Tensor => rng.randnAs(shape, dtype);
+      const K = w.nA + w.nX;
+      const p: LstmParameters = {
+        Wf: draw(w.nA, K), bf: draw(w.nA, 1), Wi: draw(w.nA, K), bi: draw(w.nA, 1),
+        Wc: draw(w.nA, K), bc: draw(w.nA, 1), Wo: draw(w.nA, K), bo: draw(w.nA, 1),
+        Wy: draw(w.nX, w.nA), by: draw(w.nX, 1),
+      };
+      const [x, a0, da] = [draw(w.nX, w.m, w.T), draw(w.nA, w.m), draw(w.nA, w.m, w.T)];
+      const keep = new Set<unknown>([x, a0, da, ...Object.values(p)]);
+      const opts = { backend };
+      return {
+        async forward() {
+          const out = lstmForward(x, a0, p, opts);
+          await out.a.data();
+          disposeDeep(out, keep);
+        },
+        async forwardBackward() {
+          const out = lstmForward(x, a0, p, opts);
+          const g = lstmBackward(da, out.caches, opts);
+          await g.dWf.data();
+          disposeDeep(g, keep);
+          disposeDeep(out, keep);
+        },
+        dispose: () => keep.forEach((t) => disposeDeep(t, new Set())),
+      };
+    },
+    close: () => backend.dispose(),
+  };
+}
+
+/** Everything `pnpm bench` can measure, by name; each is created only when it runs. */
+export const RUNNERS: Record<string, () => Promise<Runner>> = {
+  cpu: async () => backendRunner(createCpuBackend(), ['float64', 'float32']),
+  'tfjs-cpu': async () => (await import('./peers/tfjs.js')).createTfjsRunner('cpu'),
+  'tfjs-wasm': async () => (await import('./peers/tfjs.js')).createTfjsRunner('wasm'),
+  onnxruntime: async () => (await import('./peers/onnxruntime.js')).createOnnxRunner(),
+};
