@@ -218,7 +218,8 @@ export class GpuRuntime {
 
   #compile(def: KernelDef): IKernelRunShortcut {
     this.#compiles++;
-    const loopMax = Math.max(1, ...Object.values(def.constants)) + 1;
+    // Every loop runs to one constant (a size) or fewer steps; their sum bounds them all.
+    const loopMax = Object.values(def.constants).reduce((a, b) => a + b, 1);
     return this.#gpu.createKernel(def.source.toString(), {
       output: [def.size],
       constants: def.constants,

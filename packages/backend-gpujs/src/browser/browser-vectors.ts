@@ -1,5 +1,5 @@
 import { createCpuBackend } from '@rnn/backend-cpu';
-import { RandomState, type Backend, type Tensor } from '@rnn/tensor';
+import { BackendError, RandomState, type Backend, type Tensor } from '@rnn/tensor';
 import { compareClose, CONFORMANCE_SIZES, type Tolerance } from '@rnn/tensor/testing';
 import { createGpuJsBackend, type RequestedMode } from '../index.js';
 import { GPUJS_TOLERANCES } from '../testing/tolerances.js';
@@ -73,6 +73,18 @@ export async function runBrowserVectors(mode: RequestedMode): Promise<BrowserRep
       const first = b.kernels.lstmCellBackward(args);
       return { ...b.kernels.lstmCellBackward({ ...args, daCarry }, first) };
     }, cpu, gpu)));
+  }
+  if (gpu.mode === 'webgpu') {
+    const pending = gpu.kernels.add(x, x);
+    let thrown: unknown = null;
+    try {
+      pending.dataSync();
+    } catch (error) {
+      thrown = error;
+    }
+    const ok = thrown instanceof BackendError && /await tensor\.data\(\)/.test(thrown.message);
+    results.push({ label: 'webgpu dataSync() throws a BackendError', ok, message: String(thrown) });
+    pending.dispose();
   }
   const report = { mode: gpu.mode, results };
   cpu.dispose();
