@@ -17,13 +17,15 @@ export const TRAIN_DEFAULTS = {
   hidden: 64,
   iterations: 2000,
   batchSize: 32,
-  learningRate: 0.005,
+  learningRate: 0.01,
+  schedule: 'cosine' as 'cosine' | 'constant',
   weightDecay: 0.1,
   seed: 1,
 };
 
 const USAGE = `usage: pnpm demo train [--cell lstm|rnn] [--backend cpu|gpujs] [--hidden N] [--iterations N] [--seed S]
-                       [--batch N] [--lr X] [--weight-decay X] [--checkpoint FILE] [--json]`;
+                       [--batch N] [--lr X] [--schedule cosine|constant] [--weight-decay X]
+                       [--checkpoint FILE] [--json]`;
 
 /** `pnpm demo train …`: trains on the fixed 90/10 split of the dinosaur names and compares with a 3-gram. */
 export async function run(argv: readonly string[]): Promise<void> {
@@ -40,6 +42,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   const seed = numberOption(args, 'seed', d.seed, { integer: true, min: 0 });
   const batchSize = numberOption(args, 'batch', d.batchSize, { integer: true, min: 1 });
   const learningRate = numberOption(args, 'lr', d.learningRate, { min: Number.MIN_VALUE });
+  const schedule = choiceOption(args, 'schedule', ['cosine', 'constant'], d.schedule);
   const weightDecay = numberOption(args, 'weight-decay', d.weightDecay, { min: 0 });
   const raw = args.options.get('checkpoint');
   const checkpoint = typeof raw === 'string' ? userPath(raw) : defaultCheckpoint(cell);
@@ -57,7 +60,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   const model = SequenceModel.create({ cell, vocabulary: corpus.vocabulary, hiddenSize, seed });
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
   say(`training a ${cell.toUpperCase()} (hidden ${hiddenSize}) on ${corpus.train.length} names, ${corpus.heldOut.length} held out; backend ${backend.name} (${backend.mode}, ${dtype})`);
-  say(`${iterations} iterations of ${batchSize} names, Adam lr ${learningRate}, weight decay ${weightDecay}, clip ±5, seed ${seed}`);
+  say(`${iterations} iterations of ${batchSize} names, Adam lr ${learningRate} (${schedule}), weight decay ${weightDecay}, clip ±5, seed ${seed}`);
 
   const progress = new Progress({ tty: process.stdout.isTTY === true, every: Math.max(1, Math.round(iterations / 20)), write: (t) => void process.stdout.write(t) });
   const sampleEvery = Math.max(1, Math.round(iterations / 5));
@@ -72,7 +75,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   let heldOut: number | undefined;
   try {
     const report = await model.fit(corpus.train, {
-      iterations, batchSize, learningRate, weightDecay, seed, backend, dtype,
+      iterations, batchSize, learningRate, schedule, weightDecay, seed, backend, dtype,
       heldOut: corpus.heldOut, evaluateEvery, signal: stop.signal,
       onProgress: async (p) => {
         heldOut = p.heldOutLoss ?? heldOut;
@@ -100,7 +103,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     say(`${report.iterations} iterations in ${report.seconds.toFixed(1)} s${report.stopped ? ' (stopped early)' : ''}`);
     if (json) {
       say(JSON.stringify({
-        cell, hiddenSize, backend: backend.name, mode: backend.mode, dtype, iterations: report.iterations, batchSize, learningRate, weightDecay, seed,
+        cell, hiddenSize, backend: backend.name, mode: backend.mode, dtype, iterations: report.iterations, batchSize, learningRate, schedule, weightDecay, seed,
         seconds: Number(report.seconds.toFixed(2)), trainLoss: report.smoothLoss, heldOutNatsPerChar: heldOutNats,
         ngramBaselineNatsPerChar: ngramNats, ngramK: ngram.k, heldOutCharacters: ngramCe.count, checkpoint, samples: final,
       }));

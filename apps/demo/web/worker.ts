@@ -1,0 +1,94 @@
+import { createCpuBackend } from '@rnn/backend-cpu';
+import { createGpuJsBackend } from '@rnn/backend-gpujs';
+import { RandomState, type Backend, type DType } from '@rnn/tensor';
+import { fitNgramBaseline, SequenceModel, splitHeldOut, Vocabulary, type GateTrace } from '@rnn/train';
+import dinos from '../data/dinos.txt?raw';
+import type { FromWorker, HeatmapData, ToWorker, WebBackend } from './protocol.js';
+
+// Training runs here, off the page's thread: the page only draws what this posts.
+
+let stop: AbortController | null = null;
+
+function post(message: FromWorker): void {
+  self.postMessage(message);
+}
+
+/** Lets queued messages (a `stop`) in between iterations; the CPU backend never yields by itself. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+async function makeBackend(kind: WebBackend): Promise<{ backend: Backend; dtype: DType }> {
+  if (kind === 'cpu') return { backend: createCpuBackend(), dtype: 'float64' };
+  return { backend: await createGpuJsBackend({ mode: kind }), dtype: 'float32' };
+}
+
+function heatmap(text: string, ended: boolean, trace: GateTrace): HeatmapData {
+  const rows = (steps: readonly Float64Array[]): number[][] => steps.map((s) => Array.from(s));
+  return {
+    labels: [...text, ...(ended ? ['⏎'] : [])],
+    forget: rows(trace.forget),
+    update: rows(trace.update),
+    output: rows(trace.output),
+    cell: rows(trace.cell),
+  };
+}
+
+async function train(request: Extract<ToWorker, { type: 'train' }>): Promise<void> {
+  const names = dinos.split('\n').map((n) => n.trim()).filter((n) => n.length > 0);
+  const vocabulary = Vocabulary.fromText(names.join(''));
+  const { train: trainNames, heldOut } = splitHeldOut(names, 0.1, 0);
+  const encode = (list: readonly string[]): number[][] => list.map((n) => vocabulary.encode(n));
+  const ngram = fitNgramBaseline(encode(trainNames), { vocabSize: vocabulary.size, endIndex: vocabulary.endIndex });
+  const ngramCe = ngram.crossEntropy(encode(heldOut));
+
+  const { backend, dtype } = await makeBackend(request.backend);
+  const cpu = createCpuBackend();
+  try {
+    const model = SequenceModel.create({ cell: request.cell, vocabulary, hiddenSize: request.hiddenSize, seed: request.seed });
+    const first = await model.sample({ seed: request.seed, backend, dtype });
+    const firstCpu = await model.sample({ seed: request.seed, backend: cpu, dtype: 'float64' });
+    post({
+      type: 'ready', backend: request.backend, mode: backend.mode, dtype, firstSample: first.text, firstSampleCpu: firstCpu.text,
+      ngramNatsPerChar: ngramCe.totalNats / ngramCe.count, trainNames: trainNames.length, heldOutNames: heldOut.length,
+    });
+    stop = new AbortController();
+    const sampleRng = new RandomState(request.seed + 1);
+    const every = Math.max(1, Math.round(request.iterations / 100));
+    const sampleEvery = Math.max(1, Math.round(request.iterations / 6));
+    const samples = async (iteration: number): Promise<void> => {
+      const drawn = [];
+      for (let k = 0; k < 5; k++) drawn.push(await model.sample({ rng: sampleRng, backend, dtype, trace: k === 0 }));
+      const lead = drawn[0];
+      const map = lead?.trace === undefined ? undefined : heatmap(lead.text, lead.ended, lead.trace);
+      post({ type: 'samples', iteration, names: drawn.map((s) => s.text), heatmap: map });
+    };
+    await samples(0);
+    const report = await model.fit(trainNames, {
+      iterations: request.iterations, batchSize: request.batchSize, learningRate: request.learningRate, schedule: 'cosine',
+      seed: request.seed, backend, dtype, heldOut, evaluateEvery: Math.max(1, Math.round(request.iterations / 10)), signal: stop.signal,
+      onProgress: async (p) => {
+        if (p.iteration % every === 0 || p.heldOutLoss !== undefined) {
+          post({ type: 'progress', iteration: p.iteration, loss: p.loss, smoothLoss: p.smoothLoss, heldOut: p.heldOutLoss, namesPerSecond: p.names / p.seconds });
+        }
+        if (p.iteration % sampleEvery === 0) await samples(p.iteration);
+        await yieldToEvents();
+      },
+    });
+    await samples(report.iterations);
+    post({ type: 'done', iterations: report.iterations, seconds: report.seconds, heldOut: report.heldOutLoss ?? Number.NaN, stopped: report.stopped });
+  } finally {
+    stop = null;
+    backend.dispose();
+    cpu.dispose();
+  }
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  if (message.type === 'stop') {
+    stop?.abort();
+    return;
+  }
+  train(message).catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+};
