@@ -10,4 +10,5 @@ export interface DemoBackend {
 /** The backends `--backend` accepts. Each is created only when picked, so gpu.js loads only for `gpujs`. */
 export const BACKENDS: Record<string, () => Promise<DemoBackend>> = {
   cpu: async () => ({ backend: createCpuBackend(), dtype: 'float64' }),
+  gpujs: async () => ({ backend: await (await import('@rnn/backend-gpujs')).createGpuJsBackend(), dtype: 'float32' }),
 };

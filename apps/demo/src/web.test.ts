@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** Debian's Chromium; `RNN_CHROMIUM` points elsewhere. Playwright cannot download one here. */
 const CHROMIUM = process.env.RNN_CHROMIUM ?? '/usr/bin/chromium';
-const IN_CI = (process.env.CI ?? '') !== '';
-/** Without CI a missing Chromium skips with this reason; under CI the test runs and fails. */
-const SKIP = !existsSync(CHROMIUM) && !IN_CI;
+const REQUIRED = (process.env.CI ?? '') !== '' || (process.env.RNN_BROWSER_REQUIRED ?? '') !== '';
+/** Without CI a missing Chromium skips; under CI (or with RNN_BROWSER_REQUIRED) the test runs and fails. */
+const SKIP = !existsSync(CHROMIUM) && !REQUIRED;
 const ITERATIONS = Number(process.env.RNN_WEB_ITERATIONS ?? 300);
 const DEMO_DIR = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(DEMO_DIR, 'dist-web');

@@ -15,7 +15,7 @@ import { Progress } from '../training/progress.js';
 export const TRAIN_DEFAULTS = {
   cell: 'lstm' as CellType,
   hidden: 64,
-  iterations: 2000,
+  iterations: 1000,
   batchSize: 32,
   learningRate: 0.01,
   schedule: 'cosine' as 'cosine' | 'constant',
