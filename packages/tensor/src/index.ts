@@ -11,7 +11,7 @@ export {
   BackendError,
 } from './errors.js';
 export { setBackend, getBackend, resolveBackend, type BackendOptions } from './backend-registry.js';
-export { sigmoid, tanh, sigmoidGradFromOutput, tanhGradFromOutput } from './scalar-math.js';
+export { sigmoid, tanh, tanhFromSigmoid, sigmoidGradFromOutput, tanhGradFromOutput } from './scalar-math.js';
 export {
   DataId,
   type Backend,

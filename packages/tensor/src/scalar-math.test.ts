@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sigmoid, sigmoidGradFromOutput, tanh, tanhGradFromOutput } from './scalar-math.js';
+import { sigmoid, sigmoidGradFromOutput, tanh, tanhFromSigmoid, tanhGradFromOutput } from './scalar-math.js';
 
 describe('activations', () => {
   it('sigmoid saturates to exactly 0 and 1 without NaN at ±300 and beyond', () => {
@@ -17,6 +17,14 @@ describe('activations', () => {
     expect(tanh(-300)).toBe(-1);
     expect(Object.is(tanh(-0), -0)).toBe(true);
     expect(sigmoid(-0)).toBe(0.5);
+  });
+
+  it('tanhFromSigmoid saturates without NaN and stays within 1e-15 of Math.tanh away from 0', () => {
+    expect(tanhFromSigmoid(300)).toBe(1);
+    expect(tanhFromSigmoid(-300)).toBe(-1);
+    expect(tanhFromSigmoid(1e6)).toBe(1);
+    expect(tanhFromSigmoid(Number.NaN)).toBeNaN();
+    for (const x of [-5, -1, -0.3, 0.2, 0.9, 3]) expect(Math.abs(tanhFromSigmoid(x) - Math.tanh(x))).toBeLessThan(1e-15);
   });
 
   it('propagates NaN', () => {
