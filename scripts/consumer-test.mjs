@@ -6,6 +6,7 @@
 //     tarballs, not from the registry;
 //   - scripts/consumer/lstm-cpu.mjs runs an LSTM forward and backward in plain Node ESM, with
 //     a finite-difference check of the gradients;
+//   - the example of each of the three READMEs (its first ```js block) runs as written;
 //   - on a Node with require(esm) (≥ 20.19), CommonJS `require('@rnn/cells')` works too;
 //   - scripts/consumer/lstm-cpu.ts type-checks with tsc under moduleResolution "node16" and
 //     "bundler", against the published .d.ts files (skipLibCheck off).
@@ -95,6 +96,17 @@ try {
 
   step('plain Node ESM: LSTM forward and backward');
   console.log(`  ${node(cpu, ['lstm-cpu.mjs'])}`);
+
+  step('the README examples');
+  for (const name of cpuNames) {
+    const readme = readFileSync(join(packages.get(name).dir, 'README.md'), 'utf8');
+    const example = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert(example !== undefined, `${name}: README.md has no \`\`\`js example`);
+    const file = `readme-${name.split('/')[1]}.mjs`;
+    writeFileSync(join(cpu, file), example);
+    const lines = node(cpu, [file]).split('\n');
+    console.log(`  ${name}: ran, printed ${lines.length} line(s), the last: ${lines.at(-1)}`);
+  }
 
   if (process.features.require_module) {
     step('CommonJS require() of the ESM packages (Node require(esm))');

@@ -1,3 +1,9 @@
+/**
+ * Tensors, NumPy's legacy `RandomState`, the backend interface, the default-backend registry,
+ * the shared scalar math and the typed errors.
+ *
+ * @module @rnn/tensor
+ */
 export { Tensor, tensor, zeros, type NestedArray } from './tensor.js';
 export { RandomState } from './random-state.js';
 export { DTYPES, allocate, formatShape, sameShape, sizeOf, toDataArray, type DType, type DataArray } from './dtype.js';
