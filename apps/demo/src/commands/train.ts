@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { RandomState } from '@rnn/tensor';
 import { fitNgramBaseline, SequenceModel, type CellType } from '@rnn/train';
 import { saveCheckpointFile } from '@rnn/train/node';
@@ -90,6 +92,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     progress.done();
     const heldOutNats = report.heldOutLoss ?? Number.NaN;
     model.metadata = { ...model.metadata, seed, backend: backend.name, heldOutNatsPerChar: heldOutNats, ngramBaselineNatsPerChar: ngramNats, corpus: 'dinos.txt', split: '90/10, seed 0' };
+    await mkdir(dirname(checkpoint), { recursive: true });
     await saveCheckpointFile(checkpoint, model);
     const final: string[] = [];
     for (let k = 0; k < 5; k++) final.push((await model.sample({ rng: sampleRng, backend, dtype })).text);
