@@ -9,19 +9,20 @@ interface Row {
   readonly dtype: DType;
   readonly pass: string;
   readonly firstMs: number;
+  readonly compileMs: number | undefined;
   readonly medianMs: number;
   readonly gflops: number;
   readonly runs: number;
 }
 
 function table(rows: readonly Row[]): string {
-  const head = ['workload', 'dtype', 'pass', 'backend', 'first ms', 'median ms', 'GFLOP/s', 'vs cpu', 'runs'];
+  const head = ['workload', 'dtype', 'pass', 'backend', 'first ms', 'compile ms', 'median ms', 'GFLOP/s', 'vs cpu', 'runs'];
   const base = new Map(rows.filter((r) => r.target.startsWith('cpu')).map((r) => [`${r.workload}|${r.dtype}|${r.pass}`, r.medianMs]));
   const sorted = [...rows].sort((a, b) => a.workload.localeCompare(b.workload) || a.dtype.localeCompare(b.dtype) || a.pass.localeCompare(b.pass));
   const body = sorted.map((r) => {
     const cpu = base.get(`${r.workload}|${r.dtype}|${r.pass}`);
     const ratio = cpu === undefined ? '–' : `${(cpu / r.medianMs).toFixed(2)}×`;
-    return [r.workload, r.dtype, r.pass, r.target, r.firstMs.toFixed(2), r.medianMs.toFixed(2), r.gflops.toFixed(3), ratio, String(r.runs)];
+    return [r.workload, r.dtype, r.pass, r.target, r.firstMs.toFixed(2), r.compileMs?.toFixed(2) ?? '–', r.medianMs.toFixed(2), r.gflops.toFixed(3), ratio, String(r.runs)];
   });
   return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
@@ -58,9 +59,11 @@ async function main(): Promise<void> {
           ];
           for (const [pass, fn, flops] of passes) {
             if (fn === undefined) continue;
+            const compiledBefore = runner.compileMs?.();
             const r = await measure(fn, { budgetMs });
+            const compileMs = compiledBefore === undefined ? undefined : (runner.compileMs?.() ?? 0) - compiledBefore;
             process.stderr.write(`  ${pass}: median ${r.medianMs.toFixed(2)} ms (${r.runs} runs)\n`);
-            rows.push({ target: runner.label, workload, dtype, pass, firstMs: r.firstMs, medianMs: r.medianMs, gflops: flops / (r.medianMs * 1e6), runs: r.runs });
+            rows.push({ target: runner.label, workload, dtype, pass, firstMs: r.firstMs, compileMs, medianMs: r.medianMs, gflops: flops / (r.medianMs * 1e6), runs: r.runs });
           }
           prepared.dispose();
         }
@@ -69,7 +72,8 @@ async function main(): Promise<void> {
       runner.close();
     }
   }
-  console.log('\nLSTM over a sequence: median of timed runs after warm-up; "first ms" is the very first call (compilation included);');
+  console.log('\nLSTM over a sequence: median of timed runs after warm-up; "first ms" is the very first call and "compile ms"');
+  console.log('the kernel compilation it triggered (gpu.js compiles once per shape);');
   console.log('"vs cpu" is the cpu (js) median of the same row divided by this one (above 1× = faster than our CPU backend).\n');
   console.log(table(rows));
   console.log('\nGFLOP/s counts the matrix products only: the 4 gates and the output layer forward, twice the gate products more for backward.');

@@ -55,6 +55,12 @@ export function backendRunner(backend: Backend, dtypes: readonly DType[], accept
 /** Everything `pnpm bench` can measure, by name; each is created only when it runs. */
 export const RUNNERS: Record<string, () => Promise<Runner>> = {
   cpu: async () => backendRunner(createCpuBackend(), ['float64', 'float32']),
+  gpujs: async () => {
+    const display = await (await import('@rnn/backend-gpujs/node')).startVirtualDisplay();
+    if (display !== null) process.once('exit', () => display.stop());
+    const backend = await (await import('@rnn/backend-gpujs')).createGpuJsBackend();
+    return { ...backendRunner(backend, ['float32']), compileMs: () => backend.stats().compileMs };
+  },
   'tfjs-cpu': async () => (await import('./peers/tfjs.js')).createTfjsRunner('cpu'),
   'tfjs-wasm': async () => (await import('./peers/tfjs.js')).createTfjsRunner('wasm'),
   onnxruntime: async () => (await import('./peers/onnxruntime.js')).createOnnxRunner(),

@@ -10,5 +10,10 @@ export interface DemoBackend {
 /** The backends `--backend` accepts. Each is created only when picked, so gpu.js loads only for `gpujs`. */
 export const BACKENDS: Record<string, () => Promise<DemoBackend>> = {
   cpu: async () => ({ backend: createCpuBackend(), dtype: 'float64' }),
-  gpujs: async () => ({ backend: await (await import('@rnn/backend-gpujs')).createGpuJsBackend(), dtype: 'float32' }),
+  gpujs: async () => {
+    // headless-gl needs an X display: start Xvfb when none is set (and stop it when we exit).
+    const display = await (await import('@rnn/backend-gpujs/node')).startVirtualDisplay();
+    if (display !== null) process.once('exit', () => display.stop());
+    return { backend: await (await import('@rnn/backend-gpujs')).createGpuJsBackend(), dtype: 'float32' };
+  },
 };

@@ -20,5 +20,7 @@ export interface Runner {
   /** Whether this runner takes the workload at all (the JS peers skip the largest). */
   accepts?(w: Workload): boolean;
   prepare(w: Workload, dtype: DType): Promise<PreparedRun>;
+  /** Total milliseconds spent compiling kernels so far, for runners that compile (gpu.js). */
+  compileMs?(): number;
   close(): void;
 }

@@ -1,0 +1,1 @@
+export { startVirtualDisplay, type VirtualDisplay } from './virtual-display.js';
