@@ -27,8 +27,11 @@ const keep = process.argv.includes('--keep');
 const fixtures = join(root, 'scripts', 'consumer');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 
-// npm must not see the npm_config_* / pnpm settings that `pnpm run` puts into the environment.
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|pnpm_)/i.test(key)));
+// npm must not see what `pnpm run` puts into the environment (its user agent, the running
+// package's npm_package_* fields, pnpm's own settings). npm settings given by the user or CI
+// (npm_config_registry, npm_config_cache, …) are kept.
+const fromPnpm = /^(npm_package_|npm_lifecycle_|npm_config_user_agent$|npm_execpath$|npm_node_execpath$|npm_command$|pnpm_)/i;
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !fromPnpm.test(key)));
 
 const packages = new Map(publicPackages().map((p) => [p.name, p]));
 function tarballOf(name) {
