@@ -16,8 +16,11 @@ export interface Batch {
   readonly targets: Int32Array;
   /** 1 on real steps, 0 on padding, `(m, T)`. */
   readonly mask: Float64Array;
+  /** Input features `n_x`. */
   readonly nX: number;
+  /** Names in the batch. */
   readonly m: number;
+  /** Steps: the longest name's length + 1. */
   readonly T: number;
   /** Real steps in the batch, `Σ mask`: the characters predicted, end of name included. */
   readonly count: number;
@@ -61,7 +64,9 @@ export function permutation(n: number, rng: RandomState): number[] {
 
 /** A fixed split of a corpus into training and held-out items. */
 export interface Split<T> {
+  /** What to train on. */
   readonly train: readonly T[];
+  /** What to evaluate on, never trained on. */
   readonly heldOut: readonly T[];
 }
 
@@ -98,7 +103,7 @@ export interface BatchSamplerOptions {
  * sorts each run of `bucketBatches · batchSize` of them by length, cuts it into batches and
  * shuffles the batches, so names of similar length share a batch and little is padded.
  */
-export class BatchSampler<T extends { readonly length: number }> {
+export class BatchSampler<T extends ArrayLike<unknown>> {
   readonly #items: readonly T[];
   readonly #batchSize: number;
   readonly #bucket: number;

@@ -14,6 +14,7 @@ const PREFIX = 16;
 
 /** What a checkpoint holds. */
 export interface CheckpointData {
+  /** `lstm` or `rnn`. */
   readonly cell: CellType;
   /** `n_a`. */
   readonly hiddenSize: number;
@@ -92,8 +93,11 @@ export function encodeCheckpoint(data: CheckpointData): Uint8Array {
 
 /** What the caller expects of a checkpoint; any field given must match or `decodeCheckpoint` throws a `mismatch`. */
 export interface CheckpointExpectation {
+  /** The cell the file must hold. */
   readonly cell?: CellType | undefined;
+  /** The `n_a` it must have. */
   readonly hiddenSize?: number | undefined;
+  /** The characters, in order, it must use. */
   readonly vocabulary?: readonly string[] | undefined;
 }
 

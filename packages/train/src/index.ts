@@ -55,4 +55,5 @@ export {
   type FitReport,
   type ModelSampleOptions,
   type SampledName,
+  type Evaluation,
 } from './sequence-model.js';

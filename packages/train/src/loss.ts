@@ -6,9 +6,13 @@ import { InvalidArgumentError } from '@rnn/tensor';
  * `yPred (n_y, m, T)`, `targets` and `mask (m, T)`.
  */
 export interface OutputDims {
+  /** Classes `n_y`. */
   readonly nY: number;
+  /** Hidden units `n_a`. */
   readonly nA: number;
+  /** Examples `m`. */
   readonly m: number;
+  /** Steps `T`. */
   readonly T: number;
 }
 

@@ -88,7 +88,9 @@ export class NgramModel {
 
 /** Options of `fitNgramBaseline`. */
 export interface NgramBaselineOptions {
+  /** Classes `V`, end of name included. */
   readonly vocabSize: number;
+  /** The class of the end of name. */
   readonly endIndex: number;
   /** Default 3. */
   readonly order?: number | undefined;

@@ -5,13 +5,28 @@ import { SequenceModel } from './sequence-model.js';
 
 /** The file operations `writeFileAtomic` uses; `node:fs/promises` provides them. Tests pass a failing one. */
 export interface AtomicFs {
-  open(path: string, flags: string): Promise<{
-    write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
-    sync(): Promise<void>;
-    close(): Promise<void>;
-  }>;
+  /** Opens a file (`wx` for the temporary file, `r` for the directory). */
+  open(path: string, flags: string): Promise<AtomicFileHandle>;
+  /** Renames `from` over `to`. */
   rename(from: string, to: string): Promise<void>;
+  /** Removes a file; with `force`, a missing file is no error. */
   rm(path: string, options: { force: boolean }): Promise<void>;
+}
+
+/** The part of a `FileHandle` that `writeFileAtomic` uses. */
+export interface AtomicFileHandle {
+  /** Writes `length` bytes of `buffer` from `offset` at file `position`. */
+  write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<WriteResult>;
+  /** Flushes the file to disk (`fsync`). */
+  sync(): Promise<void>;
+  /** Closes the handle. */
+  close(): Promise<void>;
+}
+
+/** What one write did. */
+export interface WriteResult {
+  /** Bytes actually written, possibly fewer than asked. */
+  readonly bytesWritten: number;
 }
 
 /**

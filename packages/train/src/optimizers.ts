@@ -54,9 +54,13 @@ export interface AdamOptions {
  */
 export class Adam implements Optimizer {
   readonly name = 'adam';
+  /** Decay of the first moment `β₁`. */
   readonly beta1: number;
+  /** Decay of the second moment `β₂`. */
   readonly beta2: number;
+  /** `ε`, added to `√v̂`. */
   readonly epsilon: number;
+  /** Decoupled weight decay `λ`. */
   readonly weightDecay: number;
   readonly #m = new Map<string, Float64Array>();
   readonly #v = new Map<string, Float64Array>();

@@ -11,8 +11,11 @@ export const RNN_PARAMETER_NAMES = ['Waa', 'Wax', 'Wya', 'ba', 'by'] as const;
 
 /** Sizes of a model: `n_x` inputs, `n_a` hidden units, `n_y` output classes. */
 export interface ModelDims {
+  /** Input features `n_x` (the vocabulary size for characters). */
   readonly nX: number;
+  /** Hidden units `n_a`. */
   readonly nA: number;
+  /** Output classes `n_y`. */
   readonly nY: number;
 }
 

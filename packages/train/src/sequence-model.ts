@@ -12,7 +12,9 @@ import { Vocabulary } from './vocabulary.js';
 
 /** What a sequence model is: its cell, its characters and its width. */
 export interface SequenceModelConfig {
+  /** `lstm` or `rnn`. */
   readonly cell: CellType;
+  /** The characters it reads and writes. */
   readonly vocabulary: Vocabulary;
   /** `n_a`. */
   readonly hiddenSize: number;
@@ -22,6 +24,7 @@ export interface SequenceModelConfig {
 export interface FitProgress {
   /** Iterations done in this call, from 1. */
   readonly iteration: number;
+  /** Iterations this call was asked for. */
   readonly iterations: number;
   /** Mean nats per character of this iteration's batch. */
   readonly loss: number;
@@ -74,9 +77,11 @@ export interface FitOptions extends StepOptions {
 export interface FitReport {
   /** Iterations completed (fewer than asked when stopped). */
   readonly iterations: number;
+  /** Wall-clock seconds `fit` took. */
   readonly seconds: number;
   /** Mean nats per character of the last batch. */
   readonly finalLoss: number;
+  /** The moving average of the batch loss at the end (see `FitProgress.smoothLoss`). */
   readonly smoothLoss: number;
   /** Held-out nats per character at the end, when `heldOut` was given. */
   readonly heldOutLoss?: number | undefined;
@@ -84,8 +89,15 @@ export interface FitReport {
   readonly stopped: boolean;
 }
 
+/** What `SequenceModel.evaluate` returns. */
+export interface Evaluation extends CrossEntropy {
+  /** `totalNats / count`: the mean cross-entropy per character, end of name included. */
+  readonly natsPerChar: number;
+}
+
 /** A sampled name. */
 export interface SampledName {
+  /** The name, without the end of name. */
   readonly text: string;
   /** False when the length limit, not the end of name, stopped it. */
   readonly ended: boolean;
@@ -97,9 +109,13 @@ export interface SampledName {
 export interface ModelSampleOptions extends StepOptions {
   /** A generator to draw from, or a seed for a fresh one (default 0). */
   readonly rng?: RandomState | undefined;
+  /** Seed of a fresh `RandomState` when `rng` is not given (default 0). */
   readonly seed?: number | undefined;
+  /** Default 1; see `applyTemperature`. */
   readonly temperature?: number | undefined;
+  /** Characters drawn at most (default 50). */
   readonly maxLength?: number | undefined;
+  /** Record the LSTM gates at every step. */
   readonly trace?: boolean | undefined;
 }
 
@@ -116,8 +132,11 @@ export interface ModelSampleOptions extends StepOptions {
  * ```
  */
 export class SequenceModel {
+  /** `lstm` or `rnn`. */
   readonly cell: CellType;
+  /** The characters it reads and writes. */
   readonly vocabulary: Vocabulary;
+  /** `n_a`. */
   readonly hiddenSize: number;
   /** float64 weights by NumPy key; `fit` updates them in place. */
   readonly parameters: Record<string, Float64Array>;
@@ -201,7 +220,7 @@ export class SequenceModel {
   }
 
   /** Cross-entropy of the model on some names (each character, then the end of name), forward only. */
-  async evaluate(names: readonly string[], options: StepOptions & { readonly batchSize?: number | undefined } = {}): Promise<CrossEntropy & { readonly natsPerChar: number }> {
+  async evaluate(names: readonly string[], options: StepOptions & { readonly batchSize?: number | undefined } = {}): Promise<Evaluation> {
     const batchSize = options.batchSize ?? 256;
     const encoded = names.map((n) => this.vocabulary.encode(n)).sort((a, b) => a.length - b.length);
     let totalNats = 0;

@@ -20,7 +20,9 @@ export interface StepResult extends CrossEntropy {
 
 /** Sizes a step needs besides the batch: hidden units `n_a` and classes `n_y`. */
 export interface HiddenDims {
+  /** Hidden units `n_a`. */
   readonly nA: number;
+  /** Output classes `n_y`. */
   readonly nY: number;
 }
 
