@@ -1,4 +1,4 @@
-import { resolveBackend, zeros, type BackendOptions, type Tensor } from '@rnn/tensor';
+import { resolveBackend, zeros, type BackendOptions, type LstmCellBackwardResult, type LstmWeightGrads, type Tensor } from '@rnn/tensor';
 import type { LstmCellCache, LstmParameters } from './types.js';
 import { ArgumentChecker } from './validate.js';
 
@@ -57,35 +57,11 @@ export function lstmCellForward(xt: Tensor, aPrev: Tensor, cPrev: Tensor, parame
   return { aNext, cNext, ytPred, cache: { aNext, cNext, aPrev, cPrev, ft, it, cct, ot, xt, parameters: p } };
 }
 
-/** Gradients of one LSTM step. */
-export interface LstmCellGradients extends LstmWeightGradients {
-  /** `(n_x, m)` */
-  readonly dxt: Tensor;
-  /** `(n_a, m)` */
-  readonly daPrev: Tensor;
-  /** `(n_a, m)` */
-  readonly dcPrev: Tensor;
-}
+/** Gradients of one LSTM step: `dxt (n_x,m)`, `daPrev (n_a,m)`, `dcPrev (n_a,m)` and the gate weight gradients. */
+export type LstmCellGradients = LstmCellBackwardResult;
 
 /** Gradients of the LSTM gate weights `(n_a, n_a+n_x)` and biases `(n_a, 1)`. */
-export interface LstmWeightGradients {
-  /** Gradient with respect to `Wf` (forget-gate weights), `(n_a, n_a + n_x)`. */
-  readonly dWf: Tensor;
-  /** Gradient with respect to `bf` (forget-gate bias), summed over the batch, `(n_a, 1)`. */
-  readonly dbf: Tensor;
-  /** Gradient with respect to `Wi` (update-gate weights), `(n_a, n_a + n_x)`. */
-  readonly dWi: Tensor;
-  /** Gradient with respect to `bi` (update-gate bias), summed over the batch, `(n_a, 1)`. */
-  readonly dbi: Tensor;
-  /** Gradient with respect to `Wc` (candidate-cell weights), `(n_a, n_a + n_x)`. */
-  readonly dWc: Tensor;
-  /** Gradient with respect to `bc` (candidate-cell bias), summed over the batch, `(n_a, 1)`. */
-  readonly dbc: Tensor;
-  /** Gradient with respect to `Wo` (output-gate weights), `(n_a, n_a + n_x)`. */
-  readonly dWo: Tensor;
-  /** Gradient with respect to `bo` (output-gate bias), summed over the batch, `(n_a, 1)`. */
-  readonly dbo: Tensor;
-}
+export type LstmWeightGradients = LstmWeightGrads;
 
 /** Checks an LSTM step cache; returns its dimensions. */
 export function checkLstmCache(check: ArgumentChecker, arg: string, cache: unknown): { c: LstmCellCache; nA: number; nX: number; m: number } {

@@ -1,4 +1,4 @@
-import { resolveBackend, type BackendOptions, type Tensor } from '@rnn/tensor';
+import { resolveBackend, type BackendOptions, type RnnCellBackwardResult, type Tensor } from '@rnn/tensor';
 import type { RnnCellCache, RnnParameters } from './types.js';
 import { ArgumentChecker } from './validate.js';
 
@@ -46,19 +46,8 @@ export function rnnCellForward(xt: Tensor, aPrev: Tensor, parameters: RnnParamet
   return { aNext, ytPred, cache: { aNext, aPrev, xt, parameters: p } };
 }
 
-/** Gradients of one RNN step. */
-export interface RnnCellGradients {
-  /** `(n_x, m)` */
-  readonly dxt: Tensor;
-  /** `(n_a, m)` */
-  readonly daPrev: Tensor;
-  /** `(n_a, n_x)` */
-  readonly dWax: Tensor;
-  /** `(n_a, n_a)` */
-  readonly dWaa: Tensor;
-  /** `(n_a, 1)` */
-  readonly dba: Tensor;
-}
+/** Gradients of one RNN step: `dxt (n_x,m)`, `daPrev (n_a,m)`, `dWax (n_a,n_x)`, `dWaa (n_a,n_a)`, `dba (n_a,1)`. */
+export type RnnCellGradients = RnnCellBackwardResult;
 
 /** Checks an RNN step cache; returns its dimensions. */
 export function checkRnnCache(check: ArgumentChecker, arg: string, cache: unknown): { c: RnnCellCache; nA: number; nX: number; m: number } {

@@ -1,42 +1,6 @@
-import type { Tensor } from '@rnn/tensor';
+import type { LstmParameters, RnnParameters, Tensor } from '@rnn/tensor';
 
-/** RNN parameters with the NumPy keys: `Waa (n_a,n_a)`, `Wax (n_a,n_x)`, `Wya (n_y,n_a)`, `ba (n_a,1)`, `by (n_y,1)`. */
-export interface RnnParameters {
-  /** Hidden-to-hidden weights, `(n_a, n_a)`. */
-  readonly Waa: Tensor;
-  /** Input-to-hidden weights, `(n_a, n_x)`. */
-  readonly Wax: Tensor;
-  /** Hidden-to-output weights, `(n_y, n_a)`. */
-  readonly Wya: Tensor;
-  /** Hidden bias, `(n_a, 1)`, broadcast over the batch. */
-  readonly ba: Tensor;
-  /** Output bias, `(n_y, 1)`, broadcast over the batch. */
-  readonly by: Tensor;
-}
-
-/** LSTM parameters with the NumPy keys: gate weights `(n_a, n_a+n_x)`, gate biases `(n_a,1)`, `Wy (n_y,n_a)`, `by (n_y,1)`. */
-export interface LstmParameters {
-  /** Forget-gate weights, `(n_a, n_a + n_x)`. */
-  readonly Wf: Tensor;
-  /** Forget-gate bias, `(n_a, 1)`. */
-  readonly bf: Tensor;
-  /** Update (input) gate weights, `(n_a, n_a + n_x)`. */
-  readonly Wi: Tensor;
-  /** Update (input) gate bias, `(n_a, 1)`. */
-  readonly bi: Tensor;
-  /** Candidate-cell weights, `(n_a, n_a + n_x)`. */
-  readonly Wc: Tensor;
-  /** Candidate-cell bias, `(n_a, 1)`. */
-  readonly bc: Tensor;
-  /** Output-gate weights, `(n_a, n_a + n_x)`. */
-  readonly Wo: Tensor;
-  /** Output-gate bias, `(n_a, 1)`. */
-  readonly bo: Tensor;
-  /** Hidden-to-output weights, `(n_y, n_a)`. */
-  readonly Wy: Tensor;
-  /** Output bias, `(n_y, 1)`, broadcast over the batch. */
-  readonly by: Tensor;
-}
+export type { LstmParameters, RnnParameters };
 
 /** What `rnnCellForward` keeps for the backward pass: NumPy's `(a_next, a_prev, xt, parameters)`. */
 export interface RnnCellCache {

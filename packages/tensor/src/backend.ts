@@ -16,22 +16,50 @@ export class DataId {
   ) {}
 }
 
-/** Inputs of one RNN cell step. Shapes: `xt (n_x,m)`, `aPrev (n_a,m)`, `Waa (n_a,n_a)`, `Wax (n_a,n_x)`, `ba (n_a,1)`, `Wya (n_y,n_a)`, `by (n_y,1)`. */
-export interface RnnCellForwardArgs {
-  /** Input at this time step, `(n_x, m)`. */
-  readonly xt: Tensor;
-  /** Hidden state from the previous step, `(n_a, m)`. */
-  readonly aPrev: Tensor;
+/** RNN parameters with the NumPy keys: `Waa (n_a,n_a)`, `Wax (n_a,n_x)`, `Wya (n_y,n_a)`, `ba (n_a,1)`, `by (n_y,1)`. */
+export interface RnnParameters {
   /** Hidden-to-hidden weights, `(n_a, n_a)`. */
   readonly Waa: Tensor;
   /** Input-to-hidden weights, `(n_a, n_x)`. */
   readonly Wax: Tensor;
-  /** Hidden bias, `(n_a, 1)`, broadcast over the batch. */
-  readonly ba: Tensor;
   /** Hidden-to-output weights, `(n_y, n_a)`. */
   readonly Wya: Tensor;
+  /** Hidden bias, `(n_a, 1)`, broadcast over the batch. */
+  readonly ba: Tensor;
   /** Output bias, `(n_y, 1)`, broadcast over the batch. */
   readonly by: Tensor;
+}
+
+/** LSTM parameters with the NumPy keys: gate weights `(n_a, n_a+n_x)`, gate biases `(n_a,1)`, `Wy (n_y,n_a)`, `by (n_y,1)`. */
+export interface LstmParameters {
+  /** Forget-gate weights, `(n_a, n_a + n_x)`. */
+  readonly Wf: Tensor;
+  /** Forget-gate bias, `(n_a, 1)`. */
+  readonly bf: Tensor;
+  /** Update (input) gate weights, `(n_a, n_a + n_x)`. */
+  readonly Wi: Tensor;
+  /** Update (input) gate bias, `(n_a, 1)`. */
+  readonly bi: Tensor;
+  /** Candidate-cell weights, `(n_a, n_a + n_x)`. */
+  readonly Wc: Tensor;
+  /** Candidate-cell bias, `(n_a, 1)`. */
+  readonly bc: Tensor;
+  /** Output-gate weights, `(n_a, n_a + n_x)`. */
+  readonly Wo: Tensor;
+  /** Output-gate bias, `(n_a, 1)`. */
+  readonly bo: Tensor;
+  /** Hidden-to-output weights, `(n_y, n_a)`. */
+  readonly Wy: Tensor;
+  /** Output bias, `(n_y, 1)`, broadcast over the batch. */
+  readonly by: Tensor;
+}
+
+/** Inputs of one RNN cell step. Shapes: `xt (n_x,m)`, `aPrev (n_a,m)`, `Waa (n_a,n_a)`, `Wax (n_a,n_x)`, `ba (n_a,1)`, `Wya (n_y,n_a)`, `by (n_y,1)`. */
+export interface RnnCellForwardArgs extends RnnParameters {
+  /** Input at this time step, `(n_x, m)`. */
+  readonly xt: Tensor;
+  /** Hidden state from the previous step, `(n_a, m)`. */
+  readonly aPrev: Tensor;
 }
 
 /** `aNext = tanh(Waa·aPrev + Wax·xt + ba)` `(n_a,m)`; `ytPred = softmax(Wya·aNext + by)` `(n_y,m)`. */
@@ -79,33 +107,13 @@ export interface RnnCellBackwardResult extends RnnWeightGrads {
 }
 
 /** Inputs of one LSTM cell step. Gate weights are `(n_a, n_a+n_x)`, gate biases `(n_a,1)`, `Wy (n_y,n_a)`, `by (n_y,1)`. */
-export interface LstmCellForwardArgs {
+export interface LstmCellForwardArgs extends LstmParameters {
   /** Input at this time step, `(n_x, m)`. */
   readonly xt: Tensor;
   /** Hidden state from the previous step, `(n_a, m)`. */
   readonly aPrev: Tensor;
   /** Cell (memory) state from the previous step, `(n_a, m)`. */
   readonly cPrev: Tensor;
-  /** Forget-gate weights, `(n_a, n_a + n_x)`. */
-  readonly Wf: Tensor;
-  /** Forget-gate bias, `(n_a, 1)`. */
-  readonly bf: Tensor;
-  /** Update (input) gate weights, `(n_a, n_a + n_x)`. */
-  readonly Wi: Tensor;
-  /** Update (input) gate bias, `(n_a, 1)`. */
-  readonly bi: Tensor;
-  /** Candidate-cell weights, `(n_a, n_a + n_x)`. */
-  readonly Wc: Tensor;
-  /** Candidate-cell bias, `(n_a, 1)`. */
-  readonly bc: Tensor;
-  /** Output-gate weights, `(n_a, n_a + n_x)`. */
-  readonly Wo: Tensor;
-  /** Output-gate bias, `(n_a, 1)`. */
-  readonly bo: Tensor;
-  /** Hidden-to-output weights, `(n_y, n_a)`. */
-  readonly Wy: Tensor;
-  /** Output bias, `(n_y, 1)`, broadcast over the batch. */
-  readonly by: Tensor;
 }
 
 /** Outputs of one LSTM step, each `(n_a,m)` except `ytPred (n_y,m)`: the new state and the gate activations. */

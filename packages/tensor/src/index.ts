@@ -24,6 +24,8 @@ export {
   type Kernels,
   type KernelName,
   type MemoryInfo,
+  type RnnParameters,
+  type LstmParameters,
   type RnnCellForwardArgs,
   type RnnCellForwardResult,
   type RnnCellBackwardArgs,

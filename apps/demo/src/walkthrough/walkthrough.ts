@@ -34,6 +34,13 @@ export async function walkthrough(backend: Backend, dtype: DType, print: Print):
     print(`${label} = ${formatNumpy(await at(t, ...index))}`);
   };
   const shape = (label: string, t: Tensor): void => print(`${label}.shape = ${formatShape(t.shape)}`);
+  /** Prints `gradients["key"][i][j] = …` and its shape for each `[key, ...index]`. */
+  const showGradients = async <K extends string>(grads: Record<K, Tensor>, prints: readonly (readonly [K, ...number[]])[]): Promise<void> => {
+    for (const [key, ...index] of prints) {
+      await show(`gradients["${key}"]${index.map((i) => `[${i}]`).join('')}`, grads[key], ...index);
+      shape(`gradients["${key}"]`, grads[key]);
+    }
+  };
 
   print('# rnn_cell_forward');
   let d = drawSeeded([['xt', [3, 10]], ['a_prev', [5, 10]], ...RNN_DRAWS], dtype);
@@ -79,36 +86,20 @@ export async function walkthrough(backend: Backend, dtype: DType, print: Print):
   print('\n# rnn_cell_backward');
   d = drawSeeded([['xt', [3, 10]], ['a_prev', [5, 10]], ...RNN_DRAWS, ['da_next', [5, 10]]], dtype);
   const rcb = rnnCellBackward(d.da_next!, rnnCellForward(d.xt!, d.a_prev!, rnnParameters(d), opts).cache, opts);
-  const rnnCellPrints = [['dxt', 1, 2], ['daPrev', 2, 3], ['dWax', 3, 1], ['dWaa', 1, 2], ['dba', 4]] as const;
-  for (const [key, ...index] of rnnCellPrints) {
-    await show(`gradients["${key}"]${index.map((i) => `[${i}]`).join('')}`, rcb[key], ...index);
-    shape(`gradients["${key}"]`, rcb[key]);
-  }
+  await showGradients(rcb, [['dxt', 1, 2], ['daPrev', 2, 3], ['dWax', 3, 1], ['dWaa', 1, 2], ['dba', 4]]);
 
   print('\n# rnn_backward');
   d = drawSeeded([['x', [3, 10, 4]], ['a0', [5, 10]], ...RNN_DRAWS, ['da', [5, 10, 4]]], dtype);
   const rb = rnnBackward(d.da!, rnnForward(d.x!, d.a0!, rnnParameters(d), opts).caches, opts);
-  const rnnPrints = [['dx', 1, 2], ['da0', 2, 3], ['dWax', 3, 1], ['dWaa', 1, 2], ['dba', 4]] as const;
-  for (const [key, ...index] of rnnPrints) {
-    await show(`gradients["${key}"]${index.map((i) => `[${i}]`).join('')}`, rb[key], ...index);
-    shape(`gradients["${key}"]`, rb[key]);
-  }
+  await showGradients(rb, [['dx', 1, 2], ['da0', 2, 3], ['dWax', 3, 1], ['dWaa', 1, 2], ['dba', 4]]);
 
   print('\n# lstm_cell_backward');
   d = drawSeeded([['xt', [3, 10]], ['a_prev', [5, 10]], ['c_prev', [5, 10]], ...LSTM_DRAWS, ['da_next', [5, 10]], ['dc_next', [5, 10]]], dtype);
   const lcb = lstmCellBackward(d.da_next!, d.dc_next!, lstmCellForward(d.xt!, d.a_prev!, d.c_prev!, lstmParameters(d), opts).cache, opts);
-  const lstmCellPrints = [['dxt', 1, 2], ['daPrev', 2, 3], ['dcPrev', 2, 3], ['dWf', 3, 1], ['dWi', 1, 2], ['dWc', 3, 1], ['dWo', 1, 2], ['dbf', 4], ['dbi', 4], ['dbc', 4], ['dbo', 4]] as const;
-  for (const [key, ...index] of lstmCellPrints) {
-    await show(`gradients["${key}"]${index.map((i) => `[${i}]`).join('')}`, lcb[key], ...index);
-    shape(`gradients["${key}"]`, lcb[key]);
-  }
+  await showGradients(lcb, [['dxt', 1, 2], ['daPrev', 2, 3], ['dcPrev', 2, 3], ['dWf', 3, 1], ['dWi', 1, 2], ['dWc', 3, 1], ['dWo', 1, 2], ['dbf', 4], ['dbi', 4], ['dbc', 4], ['dbo', 4]]);
 
   print('\n# lstm_backward');
   d = drawSeeded([['x', [3, 10, 7]], ['a0', [5, 10]], ...LSTM_DRAWS, ['da', [5, 10, 7]]], dtype);
   const lb = lstmBackward(d.da!, lstmForward(d.x!, d.a0!, lstmParameters(d), opts).caches, opts);
-  const lstmPrints = [['dx', 1, 2], ['da0', 2, 3], ['dWf', 3, 1], ['dWi', 1, 2], ['dWc', 3, 1], ['dWo', 1, 2], ['dbf', 4], ['dbi', 4], ['dbc', 4], ['dbo', 4]] as const;
-  for (const [key, ...index] of lstmPrints) {
-    await show(`gradients["${key}"]${index.map((i) => `[${i}]`).join('')}`, lb[key], ...index);
-    shape(`gradients["${key}"]`, lb[key]);
-  }
+  await showGradients(lb, [['dx', 1, 2], ['da0', 2, 3], ['dWf', 3, 1], ['dWi', 1, 2], ['dWc', 3, 1], ['dWo', 1, 2], ['dbf', 4], ['dbi', 4], ['dbc', 4], ['dbo', 4]]);
 }
