@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { RandomState } from '@rnn/tensor';
 import { fitNgramBaseline, SequenceModel, type CellType } from '@rnn/train';
@@ -8,11 +8,14 @@ import { BACKENDS } from '../backends.js';
 import { loadCorpus } from '../training/corpus.js';
 import { choiceOption, numberOption } from '../training/numbers.js';
 import { defaultCheckpoint, userPath } from '../training/paths.js';
+import { lossCurveSvg } from '../training/loss-svg.js';
 import { Progress } from '../training/progress.js';
 
 /**
- * The defaults of `pnpm demo train`, tuned so the LSTM finishes in about three minutes on the
- * CPU backend of a 2-core machine and beats the 3-gram baseline on the held-out names.
+ * The defaults of `pnpm demo train`: the LSTM beats the 3-gram baseline on the held-out names
+ * and finishes well inside three minutes on the CPU backend of a 2-core machine (about 20 s).
+ * Longer or wider runs were measured and do no better: held-out loss bottoms out near 1.66
+ * nats per character and then rises as the model overfits the 1,457 training names.
  */
 export const TRAIN_DEFAULTS = {
   cell: 'lstm' as CellType,
@@ -75,12 +78,16 @@ export async function run(argv: readonly string[]): Promise<void> {
   };
   process.once('SIGINT', onSigint);
   let heldOut: number | undefined;
+  const trainCurve: [number, number][] = [];
+  const heldOutPoints: [number, number][] = [];
   try {
     const report = await model.fit(corpus.train, {
       iterations, batchSize, learningRate, schedule, weightDecay, seed, backend, dtype,
       heldOut: corpus.heldOut, evaluateEvery, signal: stop.signal,
       onProgress: async (p) => {
         heldOut = p.heldOutLoss ?? heldOut;
+        trainCurve.push([p.iteration, p.smoothLoss]);
+        if (p.heldOutLoss !== undefined) heldOutPoints.push([p.iteration, p.heldOutLoss]);
         progress.update({ iteration: p.iteration, iterations, loss: p.smoothLoss, heldOut, namesPerSecond: p.names / p.seconds, seconds: p.seconds });
         if (p.iteration % sampleEvery === 0 && p.iteration < iterations) {
           const names: string[] = [];
@@ -98,6 +105,16 @@ export async function run(argv: readonly string[]): Promise<void> {
     for (let k = 0; k < 5; k++) final.push((await model.sample({ rng: sampleRng, backend, dtype })).text);
     say(`samples: ${final.map(shown).join(', ')}`);
     say(`saved ${checkpoint}`);
+    const picture = `${checkpoint.replace(/\.ckpt$/, '')}.loss.svg`;
+    await writeFile(picture, lossCurveSvg(
+      `${cell.toUpperCase()} (hidden ${hiddenSize}) on ${backend.name} (${backend.mode}): ${report.iterations} iterations, seed ${seed}`,
+      [
+        { label: 'training (smoothed)', color: '#1f6fd1', points: trainCurve },
+        { label: 'held-out', color: '#d1551f', points: heldOutPoints, dots: true },
+      ],
+      { label: `3-gram add-${ngram.k}`, value: ngramNats },
+    ));
+    say(`loss curve ${picture}`);
     say('');
     say(`held-out cross-entropy, nats per character (${ngramCe.count} characters of ${corpus.heldOut.length} names):`);
     say(`  ${cell.toUpperCase().padEnd(4)} hidden ${String(hiddenSize).padEnd(4)} ${heldOutNats.toFixed(4)}   (${(heldOutNats / Math.LN2).toFixed(3)} bits)`);
