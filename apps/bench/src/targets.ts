@@ -1,17 +1,13 @@
 import { createCpuBackend } from '@rnn/backend-cpu';
-import { lstmBackward, lstmForward, type LstmParameters } from '@rnn/cells';
+import { disposeCaches, lstmBackward, lstmForward, type LstmParameters } from '@rnn/cells';
 import { RandomState, type Backend, type DType, type Tensor } from '@rnn/tensor';
 import type { PreparedRun, Runner } from './peers/runner.js';
 import type { Workload } from './workloads.js';
 
-/** Disposes every tensor reachable from a result object (outputs and caches), except those in `keep`. */
-function disposeDeep(value: unknown, keep: ReadonlySet<unknown>): void {
-  if (value === null || typeof value !== 'object' || keep.has(value)) return;
-  if ('dispose' in value && typeof value.dispose === 'function' && 'shape' in value) {
-    value.dispose();
-    return;
-  }
-  for (const v of Object.values(value)) disposeDeep(v, keep);
+/** Frees a forward pass: its step caches and the stacked outputs. */
+function disposeForward(out: ReturnType<typeof lstmForward>): void {
+  disposeCaches(out.caches);
+  for (const t of [out.a, out.c, out.yPred]) t.dispose();
 }
 
 /** Measures one of our backends through the public `lstmForward` / `lstmBackward`. */
@@ -30,22 +26,21 @@ export function backendRunner(backend: Backend, dtypes: readonly DType[], accept
         Wy: draw(w.nX, w.nA), by: draw(w.nX, 1),
       };
       const [x, a0, da] = [draw(w.nX, w.m, w.T), draw(w.nA, w.m), draw(w.nA, w.m, w.T)];
-      const keep = new Set<unknown>([x, a0, da, ...Object.values(p)]);
       const opts = { backend };
       return {
         async forward() {
           const out = lstmForward(x, a0, p, opts);
           await out.a.data();
-          disposeDeep(out, keep);
+          disposeForward(out);
         },
         async forwardBackward() {
           const out = lstmForward(x, a0, p, opts);
           const g = lstmBackward(da, out.caches, opts);
           await g.dWf.data();
-          disposeDeep(g, keep);
-          disposeDeep(out, keep);
+          for (const t of Object.values(g)) t.dispose();
+          disposeForward(out);
         },
-        dispose: () => keep.forEach((t) => disposeDeep(t, new Set())),
+        dispose: () => [x, a0, da, ...Object.values(p)].forEach((t) => t.dispose()),
       };
     },
     close: () => backend.dispose(),

@@ -8,6 +8,7 @@ export {
   type LstmWeightGradients,
 } from './lstm-cell.js';
 export { lstmForward, lstmBackward, type LstmForwardOutput, type LstmGradients } from './lstm.js';
+export { disposeCaches } from './sequence.js';
 export type {
   RnnParameters,
   LstmParameters,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Tensor } from '@rnn/tensor';
+import type { LstmCellCache, RnnCellCache, SequenceCaches } from './types.js';
 import type { ArgumentChecker } from './validate.js';
 
 /** Disposes every tensor given, skipping `undefined`. */
@@ -34,4 +35,27 @@ export function checkSequenceCaches<C, D extends { c: C; nA: number; nX: number;
   check.shape('caches[1]', x, [first.nX, first.m, steps.length], `x of (n_x, m, T_x) from the step caches`);
   if (!(x instanceof Tensor)) throw new InvalidArgumentError(check.fn, 'caches[1]', 'must be a Tensor');
   return { steps, nA: first.nA, nX: first.nX, m: first.m };
+}
+
+/**
+ * Frees what a sequence forward pass made and its caches hold: every step's time slice of `x`,
+ * its hidden and cell states and its gate activations (and the zero `c⟨0⟩` of an LSTM). What
+ * you passed in — `x`, `a0` and the parameters — is left alone, as are the stacked `a`, `c`
+ * and `yPred` the forward returned. Call it once the backward pass is done; on a GPU backend
+ * this is what gives the device memory back.
+ */
+export function disposeCaches(caches: SequenceCaches<RnnCellCache | LstmCellCache>): void {
+  const [steps, x] = caches;
+  const first = steps[0];
+  const keep = new Set<Tensor>([x]);
+  if (first !== undefined) {
+    keep.add(first.aPrev);
+    for (const t of Object.values(first.parameters) as Tensor[]) keep.add(t);
+  }
+  const owned = new Set<Tensor>();
+  for (const s of steps) {
+    const made = 'cNext' in s ? [s.xt, s.aNext, s.cNext, s.cPrev, s.ft, s.it, s.cct, s.ot] : [s.xt, s.aNext];
+    for (const t of made) if (!keep.has(t)) owned.add(t);
+  }
+  for (const t of owned) t.dispose();
 }

@@ -1,4 +1,4 @@
-import { lstmBackward, lstmForward, rnnBackward, rnnForward, type LstmCaches, type RnnCaches } from '@rnn/cells';
+import { disposeCaches, lstmBackward, lstmForward, rnnBackward, rnnForward, type LstmCaches, type RnnCaches } from '@rnn/cells';
 import { tensor, zeros, type Backend, type DType, type Tensor } from '@rnn/tensor';
 import type { Batch } from './batching.js';
 import { maskedCrossEntropy, outputLayerBackward, type CrossEntropy } from './loss.js';
@@ -59,12 +59,8 @@ async function forward(cell: CellType, { nA, nY }: HiddenDims, params: HostParam
 
 /** Frees every tensor a forward pass made or uploaded. */
 function release(f: Forward): void {
+  disposeCaches(f.caches.caches);
   for (const t of f.inputs) t.dispose();
-  if (f.caches.kind === 'lstm') {
-    for (const s of f.caches.caches[0]) for (const t of [s.aNext, s.cNext, s.aPrev, s.cPrev, s.ft, s.it, s.cct, s.ot, s.xt]) t.dispose();
-  } else {
-    for (const s of f.caches.caches[0]) for (const t of [s.aNext, s.aPrev, s.xt]) t.dispose();
-  }
 }
 
 /** Summed masked cross-entropy of a batch, forward only (for held-out evaluation). */
