@@ -1,4 +1,4 @@
-import type { LstmParameters, RnnParameters, Tensor } from '@rnn/tensor';
+import type { LstmGateActivations, LstmParameters, RnnParameters, Tensor } from '@rnn/tensor';
 
 export type { LstmParameters, RnnParameters };
 
@@ -15,7 +15,7 @@ export interface RnnCellCache {
 }
 
 /** What `lstmCellForward` keeps: NumPy's `(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)`. */
-export interface LstmCellCache {
+export interface LstmCellCache extends LstmGateActivations {
   /** Hidden state after this step, `(n_a, m)`. */
   readonly aNext: Tensor;
   /** Cell state after this step, `(n_a, m)`. */
@@ -24,14 +24,6 @@ export interface LstmCellCache {
   readonly aPrev: Tensor;
   /** Cell (memory) state from the previous step, `(n_a, m)`. */
   readonly cPrev: Tensor;
-  /** Forget gate `σ(Wf·[aPrev; xt] + bf)`, `(n_a, m)`. */
-  readonly ft: Tensor;
-  /** Update gate `σ(Wi·[aPrev; xt] + bi)`, `(n_a, m)`. */
-  readonly it: Tensor;
-  /** Candidate cell value `tanh(Wc·[aPrev; xt] + bc)`, `(n_a, m)`. */
-  readonly cct: Tensor;
-  /** Output gate `σ(Wo·[aPrev; xt] + bo)`, `(n_a, m)`. */
-  readonly ot: Tensor;
   /** Input at this time step, `(n_x, m)`. */
   readonly xt: Tensor;
   /** The parameters this step ran with. */

@@ -116,12 +116,8 @@ export interface LstmCellForwardArgs extends LstmParameters {
   readonly cPrev: Tensor;
 }
 
-/** Outputs of one LSTM step, each `(n_a,m)` except `ytPred (n_y,m)`: the new state and the gate activations. */
-export interface LstmCellForwardResult {
-  /** Hidden state after this step, `(n_a, m)`. */
-  readonly aNext: Tensor;
-  /** Cell state after this step, `(n_a, m)`. */
-  readonly cNext: Tensor;
+/** The four gate activations of one LSTM step, each `(n_a, m)`. */
+export interface LstmGateActivations {
   /** Forget gate `σ(Wf·[aPrev; xt] + bf)`, `(n_a, m)`. */
   readonly ft: Tensor;
   /** Update gate `σ(Wi·[aPrev; xt] + bi)`, `(n_a, m)`. */
@@ -130,12 +126,20 @@ export interface LstmCellForwardResult {
   readonly cct: Tensor;
   /** Output gate `σ(Wo·[aPrev; xt] + bo)`, `(n_a, m)`. */
   readonly ot: Tensor;
+}
+
+/** Outputs of one LSTM step, each `(n_a,m)` except `ytPred (n_y,m)`: the new state and the gate activations. */
+export interface LstmCellForwardResult extends LstmGateActivations {
+  /** Hidden state after this step, `(n_a, m)`. */
+  readonly aNext: Tensor;
+  /** Cell state after this step, `(n_a, m)`. */
+  readonly cNext: Tensor;
   /** Prediction `softmax(Wy·aNext + by)`, `(n_y, m)`. */
   readonly ytPred: Tensor;
 }
 
 /** Inputs of one LSTM step backward; `daCarry` (optional) is added to `daNext`. */
-export interface LstmCellBackwardArgs {
+export interface LstmCellBackwardArgs extends LstmGateActivations {
   /** Gradient of the loss with respect to `aNext` from outside the recurrence, `(n_a, m)`. */
   readonly daNext: Tensor;
   /** Gradient flowing back through time into `aNext`, added to `daNext` when given, `(n_a, m)`. */
@@ -148,14 +152,6 @@ export interface LstmCellBackwardArgs {
   readonly aPrev: Tensor;
   /** Cell (memory) state from the previous step, `(n_a, m)`. */
   readonly cPrev: Tensor;
-  /** Forget gate `σ(Wf·[aPrev; xt] + bf)`, `(n_a, m)`. */
-  readonly ft: Tensor;
-  /** Update gate `σ(Wi·[aPrev; xt] + bi)`, `(n_a, m)`. */
-  readonly it: Tensor;
-  /** Candidate cell value `tanh(Wc·[aPrev; xt] + bc)`, `(n_a, m)`. */
-  readonly cct: Tensor;
-  /** Output gate `σ(Wo·[aPrev; xt] + bo)`, `(n_a, m)`. */
-  readonly ot: Tensor;
   /** Input at this time step, `(n_x, m)`. */
   readonly xt: Tensor;
   /** Forget-gate weights, `(n_a, n_a + n_x)`. */

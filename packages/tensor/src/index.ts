@@ -32,6 +32,7 @@ export {
   type RnnCellBackwardResult,
   type RnnWeightGrads,
   type LstmCellForwardArgs,
+  type LstmGateActivations,
   type LstmCellForwardResult,
   type LstmCellBackwardArgs,
   type LstmCellBackwardResult,
