@@ -16,7 +16,13 @@ const SKIP = !existsSync(CHROMIUM) && !REQUIRED;
 const ITERATIONS = Number(process.env.RNN_WEB_ITERATIONS ?? 300);
 const DEMO_DIR = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(DEMO_DIR, 'dist-web');
-const SCREENSHOT = fileURLToPath(new URL('../../../docs/images/demo-web.png', import.meta.url));
+/**
+ * Where the test leaves its screenshot: `artifacts/` (ignored by git), so a test run never
+ * changes the tree. `RNN_UPDATE_SCREENSHOT=1` writes the README's `docs/images/demo-web.png`.
+ */
+const SCREENSHOT = fileURLToPath(
+  new URL(process.env['RNN_UPDATE_SCREENSHOT'] === '1' ? '../../../docs/images/demo-web.png' : '../../../artifacts/demo-web.png', import.meta.url),
+);
 const FLAGS = [
   '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
