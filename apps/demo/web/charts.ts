@@ -99,6 +99,23 @@ function divergingColor(v: number, limit: number): string {
   return t >= 0 ? `rgb(255,${fade},${fade})` : `rgb(${fade},${fade},255)`;
 }
 
+/** A colour key: a 90-pixel bar from `range[0]` to `range[1]`, with both ends labelled. */
+function drawKey(g: CanvasRenderingContext2D, x: number, y: number, color: (v: number) => string, range: readonly [number, number]): void {
+  const [lo, hi] = range;
+  for (let k = 0; k < 90; k++) {
+    g.fillStyle = color(lo + ((hi - lo) * k) / 89);
+    g.fillRect(x + k, y, 1, 8);
+  }
+  g.strokeStyle = '#999';
+  g.strokeRect(x - 0.5, y - 0.5, 91, 9);
+  g.fillStyle = '#555';
+  g.font = '10px system-ui, sans-serif';
+  const label = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+  g.fillText(label(lo), x, y + 19);
+  g.fillText(label(hi), x + 90 - g.measureText(label(hi)).width, y + 19);
+  g.font = '12px system-ui, sans-serif';
+}
+
 /**
  * Draws the LSTM's forget, update and output gates and its cell state over the characters of
  * a sampled name: one panel each, hidden units down, characters across.
@@ -117,7 +134,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData): void 
   const left = 118;
   const cellW = Math.max(6, Math.min(28, Math.floor((canvas.width - left - 10) / steps)));
   const cellH = Math.max(2, Math.min(5, Math.floor(120 / units)));
-  const panelH = units * cellH + 22;
+  const panelH = Math.max(48, units * cellH + 22);
   canvas.height = panels.length * panelH + 8;
   g.fillStyle = '#fff';
   g.fillRect(0, 0, canvas.width, canvas.height);
@@ -127,7 +144,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData): void 
     const top = p * panelH + 4;
     g.fillStyle = '#333';
     g.fillText(title, 4, top + 14);
-    if (diverging) g.fillText(`±${limit.toFixed(2)}`, 4, top + 30);
+    drawKey(g, 4, top + 22, diverging ? (v) => divergingColor(v, limit) : rampColor, diverging ? [-limit, limit] : [0, 1]);
     for (let t = 0; t < steps; t++) {
       const column = values[t] ?? [];
       for (let u = 0; u < units; u++) {
