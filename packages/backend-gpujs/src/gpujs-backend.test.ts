@@ -8,9 +8,21 @@ describeBackendConformance(`gpujs (${requiredMode() ?? 'auto'})`, () => createGp
   tolerances: { float32: GPUJS_TOLERANCES },
 });
 
+// What a Node user without headless-gl gets: gpu.js's WebAssembly kernels. Forced here so CI,
+// which demands headlessgl above, proves the fallback path too.
+describeBackendConformance('gpujs (webasm, forced)', () => createGpuJsBackend({ mode: 'webasm' }), {
+  tolerances: { float32: GPUJS_TOLERANCES },
+});
+
 it('runs in the mode RNN_GPUJS_MODE asks for, or reports the mode it found', async () => {
   const backend = await createGpuJsBackend({ mode: requiredMode() });
   console.info(`gpujs backend runs in mode '${backend.mode}'`);
   if (requiredMode() !== undefined) expect(backend.mode).toBe(requiredMode());
+  await backend.disposeAsync();
+});
+
+it('reports webasm when webasm is forced', async () => {
+  const backend = await createGpuJsBackend({ mode: 'webasm' });
+  expect(backend.mode).toBe('webasm');
   await backend.disposeAsync();
 });
