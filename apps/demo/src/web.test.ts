@@ -91,7 +91,7 @@ function heatmapInk(page: Page): Promise<{ ink: number; colours: number }> {
 
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 
-describe.skipIf(SKIP)('the demo page in Chromium', () => {
+describe.skipIf(SKIP)(`the demo page in Chromium${SKIP ? ` (skipped: no Chromium at ${CHROMIUM}; set CI or RNN_BROWSER_REQUIRED to fail instead)` : ''}`, () => {
   let server: Server | undefined;
   let browser: Browser | undefined;
   let page: Page;
