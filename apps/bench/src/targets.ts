@@ -51,8 +51,7 @@ export function backendRunner(backend: Backend, dtypes: readonly DType[], accept
 export const RUNNERS: Record<string, () => Promise<Runner>> = {
   cpu: async () => backendRunner(createCpuBackend(), ['float64', 'float32']),
   gpujs: async () => {
-    const display = await (await import('@rnn/backend-gpujs/node')).startVirtualDisplay();
-    if (display !== null) process.once('exit', () => display.stop());
+    await (await import('@rnn/backend-gpujs/node')).startVirtualDisplay();
     const backend = await (await import('@rnn/backend-gpujs')).createGpuJsBackend();
     return { ...backendRunner(backend, ['float32']), compileMs: () => backend.stats().compileMs };
   },

@@ -11,9 +11,8 @@ export interface DemoBackend {
 export const BACKENDS: Record<string, () => Promise<DemoBackend>> = {
   cpu: async () => ({ backend: createCpuBackend(), dtype: 'float64' }),
   gpujs: async () => {
-    // headless-gl needs an X display: start Xvfb when none is set (and stop it when we exit).
-    const display = await (await import('@rnn/backend-gpujs/node')).startVirtualDisplay();
-    if (display !== null) process.once('exit', () => display.stop());
+    // headless-gl needs an X display: start Xvfb when none is set (it stops when we exit).
+    await (await import('@rnn/backend-gpujs/node')).startVirtualDisplay();
     return { backend: await (await import('@rnn/backend-gpujs')).createGpuJsBackend(), dtype: 'float32' };
   },
 };

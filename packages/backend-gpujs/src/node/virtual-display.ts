@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 export interface VirtualDisplay {
   /** The value `DISPLAY` was set to, e.g. `:99`. */
   readonly display: string;
-  /** Stops the server and unsets `DISPLAY`. */
+  /** Stops the server and unsets `DISPLAY`; also done when the process exits. Stopping twice does nothing. */
   stop(): void;
 }
 
@@ -34,7 +34,8 @@ async function waitForSocket(display: number, server: ChildProcess, ms: number):
  * headless-gl (gpu.js's `headlessgl` mode in Node) needs an X display. When `DISPLAY` is unset
  * and `Xvfb` is installed, starts `Xvfb :<n> -screen 0 1024x768x24` and sets `DISPLAY` for this
  * process; returns `null` when a display is already set or Xvfb is missing (gpu.js then falls
- * back to `webasm`, and `backend.mode` says so). Call it before `createGpuJsBackend()`.
+ * back to `webasm`, and `backend.mode` says so). Call it before `createGpuJsBackend()`. The
+ * server is stopped when this process exits, so it never outlives its user.
  */
 export async function startVirtualDisplay(): Promise<VirtualDisplay | null> {
   if (process.env['DISPLAY'] !== undefined && process.env['DISPLAY'] !== '') return null;
@@ -45,11 +46,11 @@ export async function startVirtualDisplay(): Promise<VirtualDisplay | null> {
   server.unref();
   await waitForSocket(display, server, 10_000);
   process.env['DISPLAY'] = `:${display}`;
-  return {
-    display: `:${display}`,
-    stop() {
-      server.kill('SIGTERM');
-      delete process.env['DISPLAY'];
-    },
+  const stop = (): void => {
+    process.off('exit', stop);
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+    if (process.env['DISPLAY'] === `:${display}`) delete process.env['DISPLAY'];
   };
+  process.once('exit', stop);
+  return { display: `:${display}`, stop };
 }
