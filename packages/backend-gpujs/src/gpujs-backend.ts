@@ -203,9 +203,10 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
     return view;
   }
 
+  /** This view's part of a buffer read back: a subarray for float32 (`Tensor` copies it for the user), widened for float64. */
   #slice(values: Float32Array, view: View, id: DataId): DataArray {
     const part = values.subarray(view.offset, view.offset + id.size);
-    return id.dtype === 'float64' ? Float64Array.from(part) : Float32Array.from(part);
+    return id.dtype === 'float64' ? Float64Array.from(part) : part;
   }
 
   /** Checks the backend is live and every tensor argument's dtype before any work; returns `this` as the kernels' context. */

@@ -245,9 +245,13 @@ export interface Backend {
    * caller hands it over and never changes it afterwards.
    */
   upload(values: DataArray, dtype: DType): DataId;
-  /** Reads storage back synchronously. Backends whose device reads only asynchronously throw a `BackendError`. */
+  /**
+   * Reads storage back synchronously. The result may be the backend's own storage: callers must
+   * not change it (`Tensor` hands users a copy). Backends whose device reads only
+   * asynchronously throw a `BackendError`.
+   */
   read(id: DataId): DataArray;
-  /** Reads storage back, waiting for pending device work. */
+  /** Reads storage back, waiting for pending device work; the result may be storage, as for `read`. */
   readAsync(id: DataId): Promise<DataArray>;
   /** Frees one handle's storage. Releasing twice is allowed and does nothing. */
   release(id: DataId): void;

@@ -118,7 +118,7 @@ export function lstmCellBackward(ctx: CpuContext, p: LstmCellBackwardArgs, acc?:
   const o = weightGrad(dot, p.Wo, acc?.dWo, acc?.dbo);
   return {
     dxt: ctx.store(dconcat.slice(nA * m), [nX, m], dtype).tensor,
-    daPrev: ctx.store(dconcat.subarray(0, nA * m).slice(), [nA, m], dtype).tensor,
+    daPrev: ctx.store(dconcat.slice(0, nA * m), [nA, m], dtype).tensor,
     dcPrev: ctx.store(dcPrev, [nA, m], dtype).tensor,
     dWf: f.dW, dbf: f.db, dWi: i.dW, dbi: i.db, dWc: c.dW, dbc: c.db, dWo: o.dW, dbo: o.db,
   };

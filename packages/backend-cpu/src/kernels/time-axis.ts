@@ -1,4 +1,4 @@
-import { allocate, type Tensor } from '@rnn/tensor';
+import type { Tensor } from '@rnn/tensor';
 import type { CpuContext } from '../cpu-context.js';
 
 /** `x (n,m,T)` → `x[:, :, t]` `(n,m)`: a strided gather, time being the last axis. */
@@ -15,12 +15,12 @@ export function stackTime(ctx: CpuContext, steps: readonly Tensor[]): Tensor {
   const first = steps[0] as Tensor;
   const [n = 0, m = 0] = first.shape;
   const T = steps.length;
-  const out = allocate(n * m * T, first.dtype);
+  const out = new Float64Array(n * m * T);
   steps.forEach((step, t) => {
     const src = ctx.readTensor(step);
     for (let i = 0; i < n * m; i++) out[i * T + t] = src[i] as number;
   });
-  return ctx.store(Float64Array.from(out), [n, m, T], first.dtype).tensor;
+  return ctx.store(out, [n, m, T], first.dtype).tensor;
 }
 
 /** Element-wise `a + b`. */
