@@ -64,7 +64,7 @@ export class Tensor {
     if (home.kind === 'device' && home.backend === backend) return home.id;
     let copy = this.#copies.get(backend);
     if (copy === undefined) {
-      const values = home.kind === 'host' ? home.values : home.backend.read(home.id);
+      const values = home.kind === 'host' ? home.values : home.backend.read(home.id).slice(); // read may return storage
       copy = backend.upload(values, this.dtype);
       this.#copies.set(backend, copy);
     }
