@@ -4,7 +4,7 @@
  *
  * @module @rnn/tensor
  */
-export { Tensor, tensor, zeros, type NestedArray } from './tensor.js';
+export { Tensor, tensor, zeros, type NestedArray, type NestedArrayOfRank, type Rank } from './tensor.js';
 export { RandomState } from './random-state.js';
 export { DTYPES, allocate, formatShape, sameShape, sizeOf, toDataArray, type DType, type DataArray } from './dtype.js';
 export {

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { InvalidArgumentError, DisposedTensorError, NoBackendError } from './errors.js';
 import { getBackend, setBackend } from './backend-registry.js';
-import { tensor, zeros } from './tensor.js';
+import { Tensor, tensor, zeros, type NestedArray, type NestedArrayOfRank } from './tensor.js';
 
 describe('tensor', () => {
   it('infers the shape of nested arrays and reads back in NumPy tolist() order', () => {
@@ -60,5 +60,57 @@ describe('setBackend / getBackend', () => {
 
   it('rejects things that are not backends', () => {
     expect(() => setBackend({} as never)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('Tensor.fromHost', () => {
+  it('refuses values whose length is not the size of the shape', () => {
+    expect(() => Tensor.fromHost(new Float64Array(4), [3, 3], 'float64')).toThrow(InvalidArgumentError);
+    expect(() => Tensor.fromHost(new Float64Array(4), [3, 3], 'float64')).toThrow(/Tensor\.fromHost: values holds 4 values but shape \[3, 3\] holds 9/);
+    expect(() => Tensor.fromHost(new Float64Array(0), [], 'float64')).toThrow(/holds 0 values but shape \[\] holds 1/);
+  });
+
+  it('refuses values whose array type is not the dtype', () => {
+    expect(() => Tensor.fromHost(new Float64Array(4), [2, 2], 'float32')).toThrow(/values is a Float64Array but dtype is 'float32'/);
+    expect(() => Tensor.fromHost(new Float32Array(4), [2, 2], 'float64')).toThrow(/values is a Float32Array but dtype is 'float64'/);
+    expect(() => Tensor.fromHost([1, 2] as never, [2], 'float64')).toThrow(InvalidArgumentError);
+    expect(() => Tensor.fromHost(new Float64Array(2), [2, -1], 'float64')).toThrow(/shape must be an array of non-negative integers/);
+  });
+
+  it('keeps the values it is handed', () => {
+    const values = Float32Array.of(1, 2, 3, 4, 5, 6);
+    const t = Tensor.fromHost(values, [2, 3], 'float32');
+    expect(t.toArray(2)).toEqual([[1, 2, 3], [4, 5, 6]]);
+  });
+});
+
+describe('typed reads', () => {
+  const t = tensor([[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]);
+
+  it('types toArray and array by the rank given', async () => {
+    expectTypeOf(t.toArray(3)).toEqualTypeOf<number[][][]>();
+    expectTypeOf(zeros([]).toArray(0)).toEqualTypeOf<number>();
+    expectTypeOf(t.toArray()).toEqualTypeOf<NestedArray>();
+    expectTypeOf(await t.array(3)).toEqualTypeOf<number[][][]>();
+    expectTypeOf<NestedArrayOfRank<1 | 2>>().toEqualTypeOf<number[] | number[][]>();
+    let sum = 0;
+    for (const plane of t.toArray(3)) for (const row of plane) for (const v of row) sum += v;
+    expect(sum).toBe(78);
+    expect(await t.array(3)).toEqual(t.toArray());
+    expect(zeros([]).toArray(0)).toBe(0);
+  });
+
+  it('refuses a rank that is not the tensor\'s', async () => {
+    expect(() => t.toArray(2)).toThrow(/Tensor\.toArray: rank is 2 but the tensor has shape \[2, 3, 2\] \(rank 3\)/);
+    await expect(t.array(1)).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('reads one element with at(), NumPy\'s t[i, j, k], negative indices from the end', () => {
+    expect(t.at(1, 2, 0)).toBe(11);
+    expect(t.at(-1, -1, -1)).toBe(12);
+    expect(zeros([]).at()).toBe(0);
+    expect(() => t.at(1, 2)).toThrow(/Tensor\.at: index has 2 indices but the tensor has shape \[2, 3, 2\] \(rank 3\)/);
+    expect(() => t.at(2, 0, 0)).toThrow(/index\[0\] is 2, outside \[-2, 2\)/);
+    expect(() => t.at(0, 0.5, 0)).toThrow(InvalidArgumentError);
   });
 });

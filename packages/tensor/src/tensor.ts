@@ -5,6 +5,18 @@ import { DisposedTensorError, InvalidArgumentError } from './errors.js';
 /** Nested number arrays in NumPy `tolist()` order; a scalar tensor reads as a number. */
 export type NestedArray = number | NestedArray[];
 
+/** The ranks `toArray(rank)` and `array(rank)` type their result for. */
+export type Rank = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/**
+ * The nested arrays of a tensor of rank `R`: `NestedArrayOfRank<0>` is `number`,
+ * `NestedArrayOfRank<3>` is `number[][][]`; for a rank not known when compiling, `NestedArray`.
+ */
+export type NestedArrayOfRank<R extends number> = number extends R ? NestedArray : R extends unknown ? Nest<R, []> : never;
+
+/** `number` nested in `R − length of Depth` arrays. */
+type Nest<R extends number, Depth extends readonly unknown[]> = Depth['length'] extends R ? number : Nest<R, [...Depth, unknown]>[];
+
 type Home = { readonly kind: 'host'; readonly values: DataArray } | { readonly kind: 'device'; readonly backend: Backend; readonly id: DataId };
 
 /**
@@ -33,8 +45,22 @@ export class Tensor {
     this.size = sizeOf(shape);
   }
 
-  /** Wraps host values (kept, not copied: the caller hands them over). */
+  /**
+   * Wraps host values (kept, not copied: the caller hands them over). `values` must be a
+   * `Float64Array` for `float64` and a `Float32Array` for `float32`, holding exactly as many
+   * values as `shape` has elements; otherwise an `InvalidArgumentError` is thrown.
+   */
   static fromHost(values: DataArray, shape: readonly number[], dtype: DType): Tensor {
+    const fn = 'Tensor.fromHost';
+    checkShape(shape, fn);
+    checkDType(dtype, fn);
+    const kind = values instanceof Float64Array ? 'float64' : values instanceof Float32Array ? 'float32' : null;
+    if (kind !== dtype) {
+      throw new InvalidArgumentError(fn, 'values', `is ${kind === null ? 'not a Float64Array or Float32Array' : `a ${kind === 'float64' ? 'Float64Array' : 'Float32Array'}`} but dtype is '${dtype}' (a ${dtype} tensor stores a ${dtype === 'float64' ? 'Float64Array' : 'Float32Array'})`);
+    }
+    if (values.length !== sizeOf(shape)) {
+      throw new InvalidArgumentError(fn, 'values', `holds ${values.length} values but shape ${formatShape(shape)} holds ${sizeOf(shape)}`);
+    }
     return new Tensor({ kind: 'host', values }, shape, dtype);
   }
 
@@ -85,14 +111,54 @@ export class Tensor {
     return home.kind === 'host' ? home.values.slice() : (await home.backend.readAsync(home.id)).slice();
   }
 
-  /** Nested arrays in NumPy `tolist()` order: `t.toArray()[4][1]` is NumPy's `t[4][1]`. */
-  toArray(): NestedArray {
+  /**
+   * Nested arrays in NumPy `tolist()` order. Given the tensor's rank, the result is typed by it
+   * (`toArray(3)` is a `number[][][]`) and a tensor of another rank is refused with an
+   * `InvalidArgumentError`.
+   *
+   * ```ts
+   * const rows = tensor([[1, 2], [3, 4]]).toArray(2);   // number[][]: [[1, 2], [3, 4]]
+   * for (const row of rows) console.log(row.join(' '));
+   * ```
+   */
+  toArray(): NestedArray;
+  toArray<R extends Rank>(rank: R): NestedArrayOfRank<R>;
+  toArray(rank?: Rank): NestedArray {
+    if (rank !== undefined) this.#checkRank('Tensor.toArray', rank);
     return nest(this.dataSync(), this.shape);
   }
 
-  /** `toArray()` for backends that read asynchronously. */
-  async array(): Promise<NestedArray> {
+  /** `toArray()` for backends that read asynchronously; `array(3)` is typed `number[][][]` as `toArray(3)` is. */
+  async array(): Promise<NestedArray>;
+  async array<R extends Rank>(rank: R): Promise<NestedArrayOfRank<R>>;
+  async array(rank?: Rank): Promise<NestedArray> {
+    if (rank !== undefined) this.#checkRank('Tensor.array', rank);
     return nest(await this.data(), this.shape);
+  }
+
+  /**
+   * One element, NumPy's `t[i, j, k]`: `a.at(4, 3, 6)` is NumPy's `a[4][3][6]`. Negative indices
+   * count from the end, as in NumPy. Reads synchronously, as `dataSync` does (use `await t.data()`
+   * on a backend that reads only asynchronously). Throws an `InvalidArgumentError` when the
+   * number of indices is not the rank or an index is out of range.
+   */
+  at(...index: number[]): number {
+    const fn = 'Tensor.at';
+    this.#assertLive(fn);
+    if (index.length !== this.shape.length) {
+      throw new InvalidArgumentError(fn, 'index', `has ${index.length} indices but the tensor has shape ${formatShape(this.shape)} (rank ${this.shape.length})`);
+    }
+    let offset = 0;
+    this.shape.forEach((dim, axis) => {
+      const i = index[axis] as number;
+      if (!Number.isInteger(i) || i < -dim || i >= dim) {
+        throw new InvalidArgumentError(fn, `index[${axis}]`, `is ${i}, outside [${-dim}, ${dim}) for shape ${formatShape(this.shape)}`);
+      }
+      offset = offset * dim + (i < 0 ? i + dim : i);
+    });
+    const home = this.#home;
+    const values = home.kind === 'host' ? home.values : home.backend.read(home.id);
+    return values[offset] as number;
   }
 
   /** Frees this tensor's storage on every backend that holds it. Disposing twice does nothing. */
@@ -111,6 +177,12 @@ export class Tensor {
 
   #assertLive(fn: string): void {
     if (this.#disposed) throw new DisposedTensorError(fn, 'this tensor');
+  }
+
+  #checkRank(fn: string, rank: number): void {
+    if (rank !== this.shape.length) {
+      throw new InvalidArgumentError(fn, 'rank', `is ${rank} but the tensor has shape ${formatShape(this.shape)} (rank ${this.shape.length})`);
+    }
   }
 }
 
@@ -166,6 +238,10 @@ function checkShape(shape: readonly number[], fn: string): void {
   }
 }
 
+function checkDType(dtype: DType, fn: string): void {
+  if (dtype !== 'float64' && dtype !== 'float32') throw new InvalidArgumentError(fn, 'dtype', `must be 'float64' or 'float32', got ${String(dtype)}`);
+}
+
 /**
  * Makes a host tensor from nested arrays (shape inferred) or from flat values with a shape.
  *
@@ -176,7 +252,7 @@ function checkShape(shape: readonly number[], fn: string): void {
  */
 export function tensor(values: NestedArray | ArrayLike<number>, shape?: readonly number[], dtype: DType = 'float64'): Tensor {
   const fn = 'tensor';
-  if (dtype !== 'float64' && dtype !== 'float32') throw new InvalidArgumentError(fn, 'dtype', `must be 'float64' or 'float32', got ${String(dtype)}`);
+  checkDType(dtype, fn);
   let flat: ArrayLike<number>;
   let finalShape: readonly number[];
   if (ArrayBuffer.isView(values) || (typeof values === 'object' && !Array.isArray(values))) {
@@ -198,7 +274,7 @@ export function tensor(values: NestedArray | ArrayLike<number>, shape?: readonly
 /** A host tensor of zeros. */
 export function zeros(shape: readonly number[], dtype: DType = 'float64'): Tensor {
   checkShape(shape, 'zeros');
-  if (dtype !== 'float64' && dtype !== 'float32') throw new InvalidArgumentError('zeros', 'dtype', `must be 'float64' or 'float32', got ${String(dtype)}`);
+  checkDType(dtype, 'zeros');
   const size = sizeOf(shape);
   return Tensor.fromHost(dtype === 'float32' ? new Float32Array(size) : new Float64Array(size), shape, dtype);
 }
