@@ -1,30 +1,65 @@
-import { BackendError, DataId, Tensor, type Backend, type DataArray, type DType, type Kernels, type MemoryInfo } from '@rnn/tensor';
+import { BackendError, DataId, InvalidArgumentError, Tensor, type Backend, type DataArray, type DType, type Kernels, type MemoryInfo } from '@rnn/tensor';
 import type { CpuContext } from './cpu-context.js';
+import type { Engine, EngineMode } from './engine/engine.js';
+import { JsEngine } from './engine/js-engine.js';
+import { hasWasmSimd, WasmEngine } from './engine/wasm-engine.js';
 import { lstmCellBackward, lstmCellForward } from './kernels/lstm-cell.js';
+import { lstmSequenceBackward, lstmSequenceForward } from './kernels/lstm-sequence.js';
+import { outputBackward, softmaxOutput } from './kernels/output-layer.js';
 import { rnnCellBackward, rnnCellForward } from './kernels/rnn-cell.js';
+import { rnnSequenceBackward, rnnSequenceForward } from './kernels/rnn-sequence.js';
 import { add, sliceTime, stackTime } from './kernels/time-axis.js';
 
-/** The CPU backend: storage is a typed array per tensor, kernels are plain loops. */
+/** Options of `createCpuBackend`. */
+export interface CpuBackendOptions {
+  /**
+   * What runs the kernels: `'wasm-simd'` (WebAssembly SIMD128; throws where it is missing),
+   * `'js'` (plain TypeScript loops), or `'auto'` (the default): WebAssembly SIMD where the
+   * JavaScript engine has it — Node ≥ 16.4 and every current browser — else TypeScript.
+   */
+  readonly engine?: EngineMode | 'auto' | undefined;
+}
+
+/** The CPU backend: storage is a typed array per tensor, kernels run on a WebAssembly SIMD or a TypeScript engine. */
 export interface CpuBackend extends Backend {
   readonly name: 'cpu';
-  readonly mode: 'js';
+  /** `wasm-simd` or `js`: the engine that runs the kernels. */
+  readonly mode: EngineMode;
 }
+
+/** Storage of one handle: values, or a function that computes them on first read. */
+type Slot = DataArray | { readonly make: () => DataArray };
 
 class CpuBackendImpl implements CpuBackend, CpuContext {
   readonly name = 'cpu';
-  readonly mode = 'js';
   readonly backend: Backend = this;
-  readonly #storage = new Map<DataId, DataArray>();
+  readonly engine: Engine;
+  readonly #storage = new Map<DataId, Slot>();
+  readonly #held = new Set<readonly DataArray[]>();
   #disposed = false;
 
+  constructor(engine: Engine) {
+    this.engine = engine;
+  }
+
+  get mode(): EngineMode {
+    return this.engine.mode;
+  }
+
   readonly kernels: Kernels = {
-    sliceTime: (x, t) => sliceTime(this, x, t),
-    stackTime: (steps) => stackTime(this, steps),
-    add: (a, b) => add(this, a, b),
-    rnnCellForward: (args) => rnnCellForward(this, args),
-    rnnCellBackward: (args, acc) => rnnCellBackward(this, args, acc),
-    lstmCellForward: (args) => lstmCellForward(this, args),
-    lstmCellBackward: (args, acc) => lstmCellBackward(this, args, acc),
+    sliceTime: (x, t) => sliceTime(this.#live('sliceTime'), x, t),
+    stackTime: (steps) => stackTime(this.#live('stackTime'), steps),
+    add: (a, b) => add(this.#live('add'), a, b),
+    rnnCellForward: (args) => rnnCellForward(this.#live('rnnCellForward'), args),
+    rnnCellBackward: (args, acc) => rnnCellBackward(this.#live('rnnCellBackward'), args, acc),
+    lstmCellForward: (args) => lstmCellForward(this.#live('lstmCellForward'), args),
+    lstmCellBackward: (args, acc) => lstmCellBackward(this.#live('lstmCellBackward'), args, acc),
+    rnnSequenceForward: (args) => rnnSequenceForward(this.#live('rnnSequenceForward'), args),
+    rnnSequenceBackward: (args) => rnnSequenceBackward(this.#live('rnnSequenceBackward'), args),
+    lstmSequenceForward: (args) => lstmSequenceForward(this.#live('lstmSequenceForward'), args),
+    lstmSequenceBackward: (args) => lstmSequenceBackward(this.#live('lstmSequenceBackward'), args),
+    softmaxOutput: (args) => softmaxOutput(this.#live('softmaxOutput'), args),
+    outputBackward: (args) => outputBackward(this.#live('outputBackward'), args),
   };
 
   upload(values: DataArray, dtype: DType): DataId {
@@ -34,11 +69,19 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
     return id;
   }
 
-  read(id: DataId): DataArray {
+  read(id: DataId): DataArray;
+  read(t: Tensor): DataArray;
+  read(what: DataId | Tensor): DataArray {
     this.#live('read');
-    const values = this.#storage.get(id);
-    if (values === undefined) throw new BackendError('read', 'cpu', 'this data was released or belongs to another backend');
-    return values;
+    const id = what instanceof Tensor ? what.dataIdOn(this) : what;
+    const slot = this.#storage.get(id);
+    if (slot === undefined) throw new BackendError('read', 'cpu', 'this data was released or belongs to another backend');
+    if ('make' in slot) {
+      const values = slot.make();
+      this.#storage.set(id, values);
+      return values;
+    }
+    return slot;
   }
 
   async readAsync(id: DataId): Promise<DataArray> {
@@ -51,39 +94,66 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
 
   memory(): MemoryInfo {
     let bytes = 0;
-    for (const values of this.#storage.values()) bytes += values.byteLength;
-    return { tensors: this.#storage.size, bytes };
+    let tensors = this.#storage.size;
+    for (const slot of this.#storage.values()) if (!('make' in slot)) bytes += slot.byteLength;
+    for (const arrays of this.#held) {
+      tensors += arrays.length;
+      for (const a of arrays) bytes += a.byteLength;
+    }
+    return { tensors, bytes };
   }
 
   dispose(): void {
     this.#storage.clear();
+    this.#held.clear();
     this.#disposed = true;
   }
 
   // CpuContext, used by the kernels.
-  readTensor(t: Tensor): DataArray {
-    return this.read(t.dataIdOn(this));
+  tensor(values: DataArray, shape: readonly number[]): Tensor {
+    return Tensor.fromDevice(this, this.upload(values, values instanceof Float32Array ? 'float32' : 'float64'), shape);
   }
 
-  store(values: Float64Array, shape: readonly number[], dtype: DType): { tensor: Tensor; values: DataArray } {
-    const stored = dtype === 'float64' ? values : Float32Array.from(values);
-    return { tensor: Tensor.fromDevice(this, this.upload(stored, dtype), shape), values: stored };
+  lazyTensor(shape: readonly number[], dtype: DType, make: () => DataArray): Tensor {
+    const id = new DataId('cpu', shape.reduce((a, b) => a * b, 1), dtype);
+    this.#storage.set(id, { make });
+    return Tensor.fromDevice(this, id, shape);
   }
 
-  #live(fn: string): void {
+  hold(arrays: readonly DataArray[]): () => void {
+    const entry = [...arrays];
+    this.#held.add(entry);
+    return () => void this.#held.delete(entry);
+  }
+
+  #live(fn: string): this {
     if (this.#disposed) throw new BackendError(fn, 'cpu', 'this backend was disposed');
+    return this;
   }
 }
 
 /**
- * Creates a CPU backend. Each backend owns its storage; `dispose()` drops it all.
+ * Creates a CPU backend. Each backend owns its storage and its engine's memory; `dispose()`
+ * drops it all. `backend.mode` says what runs the kernels: `wasm-simd` or `js`.
  *
  * ```ts
  * import { setBackend } from '@rnn/tensor';
  * import { createCpuBackend } from '@rnn/backend-cpu';
- * setBackend(createCpuBackend());
+ * const cpu = createCpuBackend();
+ * setBackend(cpu);
+ * cpu.mode; // 'wasm-simd' in Node and current browsers
  * ```
+ *
+ * @throws InvalidArgumentError when `options.engine` is not one of the modes.
+ * @throws BackendError when `engine: 'wasm-simd'` is asked for where WebAssembly SIMD is missing.
  */
-export function createCpuBackend(): CpuBackend {
-  return new CpuBackendImpl();
+export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
+  const requested = options.engine ?? 'auto';
+  if (requested !== 'auto' && requested !== 'wasm-simd' && requested !== 'js') {
+    throw new InvalidArgumentError('createCpuBackend', 'options.engine', `must be 'auto', 'wasm-simd' or 'js', got ${String(requested)}`);
+  }
+  if (requested === 'js') return new CpuBackendImpl(new JsEngine());
+  if (hasWasmSimd()) return new CpuBackendImpl(new WasmEngine());
+  if (requested === 'wasm-simd') throw new BackendError('createCpuBackend', 'cpu', 'WebAssembly SIMD128 is not available in this JavaScript engine; use engine: \'js\' or \'auto\'');
+  return new CpuBackendImpl(new JsEngine());
 }

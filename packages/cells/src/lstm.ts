@@ -1,6 +1,6 @@
 import { resolveBackend, type BackendOptions, type Tensor } from '@rnn/tensor';
 import { checkLstmCache, checkLstmParameters, zeroState, type LstmWeightGradients } from './lstm-cell.js';
-import { checkSequenceCaches, disposeAll } from './sequence.js';
+import { checkSequenceCaches, disposeAll, sealCaches, tapeFor } from './sequence.js';
 import type { LstmCaches, LstmCellCache, LstmParameters } from './types.js';
 import { ArgumentChecker } from './validate.js';
 
@@ -20,34 +20,31 @@ export interface LstmForwardOutput {
  * An LSTM over a whole sequence, NumPy's `lstm_forward`: `a⟨0⟩ = a0`, `c⟨0⟩ = 0`, then the cell
  * for `t = 1..T_x`.
  *
+ * The backend runs it as one sequence kernel (the input projection of every step as one product
+ * before the recurrence, the output layer as one product after it); the caches still hold one
+ * cache per step, as NumPy's do, and are frozen so that `lstmBackward` can trust them.
+ *
  * @param x inputs of every step, `(n_x, m, T_x)` (time last)
  * @param a0 initial hidden state, `(n_a, m)`
  */
 export function lstmForward(x: Tensor, a0: Tensor, parameters: LstmParameters, opts?: BackendOptions): LstmForwardOutput {
   const check = new ArgumentChecker('lstmForward');
-  const [nX = 0, m = 0, T = 0] = check.rank('x', x, 3, '(n_x, m, T_x)');
+  const [nX = 0, m = 0] = check.rank('x', x, 3, '(n_x, m, T_x)');
   const [nA = 0] = check.rank('a0', a0, 2, '(n_a, m)');
   check.shape('a0', a0, [nA, m], `(n_a, m) with m = ${m} from x`);
   const { p } = checkLstmParameters(check, parameters, nA, nX, 'a0');
   const k = resolveBackend('lstmForward', opts).kernels;
 
-  const steps: LstmCellCache[] = [];
-  const ySteps: Tensor[] = [];
-  let aPrev = a0;
-  let cPrev = zeroState(nA, m, x);
-  for (let t = 0; t < T; t++) {
-    const xt = k.sliceTime(x, t);
-    const { aNext, cNext, ft, it, cct, ot, ytPred } = k.lstmCellForward({ xt, aPrev, cPrev, ...p });
-    steps.push({ aNext, cNext, aPrev, cPrev, ft, it, cct, ot, xt, parameters: p });
-    ySteps.push(ytPred);
-    aPrev = aNext;
-    cPrev = cNext;
-  }
-  const a = k.stackTime(steps.map((s) => s.aNext));
-  const c = k.stackTime(steps.map((s) => s.cNext));
-  const yPred = k.stackTime(ySteps);
-  disposeAll(ySteps);
-  return { a, yPred, c, caches: [steps, x] };
+  const c0 = zeroState(nA, m, x);
+  const { Wy, by, ...gates } = p;
+  const out = k.lstmSequenceForward({ x, a0, c0, ...gates });
+  const yPred = k.softmaxOutput({ a: out.a, W: Wy, b: by });
+  const parametersUsed = Object.freeze(p);
+  const steps: LstmCellCache[] = out.steps.map((s, t) => {
+    const prev = out.steps[t - 1];
+    return { ...s, aPrev: prev?.aNext ?? a0, cPrev: prev?.cNext ?? c0, parameters: parametersUsed };
+  });
+  return { a: out.a, yPred, c: out.c, caches: sealCaches(steps, x, out.tape) };
 }
 
 /** Gradients of a whole LSTM sequence. */
@@ -63,6 +60,9 @@ export interface LstmGradients extends LstmWeightGradients {
  * backward gets `da[:, :, t] + daPrev⟨t⟩` and `dcPrev⟨t⟩` (both zero at `T_x`); weight gradients
  * are summed over the steps.
  *
+ * Caches from `lstmForward` on the same backend take the backend's sequence kernel (the weight
+ * gradients as one product over all steps); caches assembled by hand step through the cell.
+ *
  * @param da gradient of the loss with respect to every hidden state from outside the recurrence, `(n_a, m, T_x)`
  * @param caches what `lstmForward` returned
  */
@@ -71,7 +71,16 @@ export function lstmBackward(da: Tensor, caches: LstmCaches, opts?: BackendOptio
   check.tensor('da', da);
   const { steps, nA, m } = checkSequenceCaches(check, caches, checkLstmCache);
   check.shape('da', da, [nA, m, steps.length], `(n_a, m, T_x) from caches (${steps.length} steps)`);
-  const k = resolveBackend('lstmBackward', opts).kernels;
+  const backend = resolveBackend('lstmBackward', opts);
+  const k = backend.kernels;
+  const { Wf, Wi, Wc, Wo } = (steps[0] as LstmCellCache).parameters;
+
+  const tape = tapeFor(caches, backend);
+  if (tape !== undefined) {
+    const { dc0, ...grads } = k.lstmSequenceBackward({ da, tape, Wf, Wi, Wc, Wo });
+    dc0.dispose();
+    return grads;
+  }
 
   const dxSteps: Tensor[] = new Array<Tensor>(steps.length);
   let daCarry: Tensor | undefined;
@@ -80,8 +89,8 @@ export function lstmBackward(da: Tensor, caches: LstmCaches, opts?: BackendOptio
   for (let t = steps.length - 1; t >= 0; t--) {
     const step = steps[t] as LstmCellCache;
     const daNext = k.sliceTime(da, t);
-    const { Wf, Wi, Wc, Wo } = step.parameters;
-    const g = k.lstmCellBackward({ ...step, daNext, daCarry, dcNext, Wf, Wi, Wc, Wo }, acc);
+    const p = step.parameters;
+    const g = k.lstmCellBackward({ ...step, daNext, daCarry, dcNext, Wf: p.Wf, Wi: p.Wi, Wc: p.Wc, Wo: p.Wo }, acc);
     disposeAll([daNext, daCarry, dcNext]);
     if (acc !== undefined) disposeAll(Object.values(acc));
     const { dxt, daPrev, dcPrev, ...weights } = g;

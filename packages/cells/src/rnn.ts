@@ -2,7 +2,7 @@ import { resolveBackend, type BackendOptions, type Tensor } from '@rnn/tensor';
 import { checkRnnCache, checkRnnParameters } from './rnn-cell.js';
 import type { RnnCaches, RnnCellCache, RnnParameters } from './types.js';
 import { ArgumentChecker } from './validate.js';
-import { checkSequenceCaches, disposeAll } from './sequence.js';
+import { checkSequenceCaches, disposeAll, sealCaches, tapeFor } from './sequence.js';
 
 /** What `rnnForward` returns. */
 export interface RnnForwardOutput {
@@ -16,33 +16,26 @@ export interface RnnForwardOutput {
 
 /**
  * A basic RNN over a whole sequence, NumPy's `rnn_forward`: `a⟨0⟩ = a0`, then the cell for
- * `t = 1..T_x`.
+ * `t = 1..T_x`, run by the backend as one sequence kernel; the caches hold one cache per step,
+ * frozen so that `rnnBackward` can trust them.
  *
  * @param x inputs of every step, `(n_x, m, T_x)` (time last)
  * @param a0 initial hidden state, `(n_a, m)`
  */
 export function rnnForward(x: Tensor, a0: Tensor, parameters: RnnParameters, opts?: BackendOptions): RnnForwardOutput {
   const check = new ArgumentChecker('rnnForward');
-  const [nX = 0, m = 0, T = 0] = check.rank('x', x, 3, '(n_x, m, T_x)');
+  const [nX = 0, m = 0] = check.rank('x', x, 3, '(n_x, m, T_x)');
   const [nA = 0] = check.rank('a0', a0, 2, '(n_a, m)');
   check.shape('a0', a0, [nA, m], `(n_a, m) with m = ${m} from x`);
   const { p } = checkRnnParameters(check, parameters, nA, nX, 'a0');
   const k = resolveBackend('rnnForward', opts).kernels;
 
-  const steps: RnnCellCache[] = [];
-  const ySteps: Tensor[] = [];
-  let aPrev = a0;
-  for (let t = 0; t < T; t++) {
-    const xt = k.sliceTime(x, t);
-    const { aNext, ytPred } = k.rnnCellForward({ xt, aPrev, ...p });
-    steps.push({ aNext, aPrev, xt, parameters: p });
-    ySteps.push(ytPred);
-    aPrev = aNext;
-  }
-  const a = k.stackTime(steps.map((s) => s.aNext));
-  const yPred = k.stackTime(ySteps);
-  disposeAll(ySteps);
-  return { a, yPred, caches: [steps, x] };
+  const { Wya, by, ...recurrence } = p;
+  const out = k.rnnSequenceForward({ x, a0, ...recurrence });
+  const yPred = k.softmaxOutput({ a: out.a, W: Wya, b: by });
+  const parametersUsed = Object.freeze(p);
+  const steps: RnnCellCache[] = out.steps.map((s, t) => ({ aNext: s.aNext, aPrev: out.steps[t - 1]?.aNext ?? a0, xt: s.xt, parameters: parametersUsed }));
+  return { a: out.a, yPred, caches: sealCaches(steps, x, out.tape) };
 }
 
 /** Gradients of a whole RNN sequence. */
@@ -62,6 +55,8 @@ export interface RnnGradients {
 /**
  * Backpropagation through time for a basic RNN, NumPy's `rnn_backward`: for `t = T_x..1` the
  * cell backward gets `da[:, :, t] + daPrev⟨t⟩`; weight gradients are summed over the steps.
+ * Caches from `rnnForward` on the same backend take the backend's sequence kernel; caches
+ * assembled by hand step through the cell.
  *
  * @param da gradient of the loss with respect to every hidden state from outside the recurrence, `(n_a, m, T_x)`
  * @param caches what `rnnForward` returned
@@ -71,7 +66,13 @@ export function rnnBackward(da: Tensor, caches: RnnCaches, opts?: BackendOptions
   check.tensor('da', da);
   const { steps, nA, m, nX } = checkSequenceCaches(check, caches, checkRnnCache);
   check.shape('da', da, [nA, m, steps.length], `(n_a, m, T_x) from caches (${steps.length} steps)`);
-  const k = resolveBackend('rnnBackward', opts).kernels;
+  const backend = resolveBackend('rnnBackward', opts);
+  const k = backend.kernels;
+  const tape = tapeFor(caches, backend);
+  if (tape !== undefined) {
+    const { Waa, Wax } = (steps[0] as RnnCellCache).parameters;
+    return k.rnnSequenceBackward({ da, tape, Waa, Wax });
+  }
 
   const dxSteps: Tensor[] = new Array<Tensor>(steps.length);
   let daCarry: Tensor | undefined;

@@ -1,6 +1,27 @@
-import { InvalidArgumentError, Tensor } from '@rnn/tensor';
+import { InvalidArgumentError, Tensor, type Backend, type SequenceTape } from '@rnn/tensor';
 import type { LstmCellCache, RnnCellCache, SequenceCaches } from './types.js';
 import type { ArgumentChecker } from './validate.js';
+
+/**
+ * The tape of every sequence forward pass, keyed by the (frozen) list of step caches it returned,
+ * so a backward pass over caches from `lstmForward` / `rnnForward` can take the backend's
+ * sequence kernel instead of stepping through the cells. Caches assembled by hand have no tape.
+ */
+const tapes = new WeakMap<object, SequenceTape>();
+
+/** Freezes the step caches and the `(steps, x)` pair a forward pass returns and records its tape. */
+export function sealCaches<C extends object>(steps: C[], x: Tensor, tape: SequenceTape): SequenceCaches<C> {
+  for (const step of steps) Object.freeze(step);
+  Object.freeze(steps);
+  tapes.set(steps, tape);
+  return Object.freeze([steps, x] as const);
+}
+
+/** The live tape recorded for these caches on `backend`, if any: the fast path of a sequence backward. */
+export function tapeFor(caches: SequenceCaches<unknown>, backend: Backend): SequenceTape | undefined {
+  const tape = tapes.get(caches[0]);
+  return tape !== undefined && !tape.isDisposed && tape.backend === backend ? tape : undefined;
+}
 
 /** Disposes every tensor given, skipping `undefined`. */
 export function disposeAll(tensors: readonly (Tensor | undefined)[]): void {
@@ -39,7 +60,8 @@ export function checkSequenceCaches<C, D extends { c: C; nA: number; nX: number;
 
 /**
  * Frees what a sequence forward pass made and its caches hold: every step's time slice of `x`,
- * its hidden and cell states and its gate activations (and the zero `c⟨0⟩` of an LSTM). What
+ * its hidden and cell states and its gate activations (and the zero `c⟨0⟩` of an LSTM), and the
+ * record the backend kept for the backward pass. What
  * you passed in — `x`, `a0` and the parameters — is left alone, as are the stacked `a`, `c`
  * and `yPred` the forward returned. Call it once the backward pass is done; on a GPU backend
  * this is what gives the device memory back.
@@ -58,4 +80,5 @@ export function disposeCaches(caches: SequenceCaches<RnnCellCache | LstmCellCach
     for (const t of made) if (!keep.has(t)) owned.add(t);
   }
   for (const t of owned) t.dispose();
+  tapes.get(steps)?.dispose();
 }

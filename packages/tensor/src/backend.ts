@@ -1,4 +1,17 @@
 import type { DataArray, DType } from './dtype.js';
+import type {
+  LstmSequenceBackwardArgs,
+  LstmSequenceBackwardResult,
+  LstmSequenceForwardArgs,
+  LstmSequenceForwardResult,
+  OutputBackwardArgs,
+  OutputBackwardResult,
+  RnnSequenceBackwardArgs,
+  RnnSequenceBackwardResult,
+  RnnSequenceForwardArgs,
+  RnnSequenceForwardResult,
+  SoftmaxOutputArgs,
+} from './sequence-kernels.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -216,6 +229,24 @@ export interface Kernels {
   lstmCellForward(args: LstmCellForwardArgs): LstmCellForwardResult;
   /** One LSTM step backward; with `accumulate`, the weight gradients returned are `accumulate + this step's`. */
   lstmCellBackward(args: LstmCellBackwardArgs, accumulate?: LstmWeightGrads): LstmCellBackwardResult;
+  /**
+   * An RNN's recurrence over a whole sequence: the input projection `Wax·x⟨t⟩ + ba` of every step
+   * first, then only `Waa·a⟨t−1⟩` inside the loop. No output layer (see `softmaxOutput`).
+   */
+  rnnSequenceForward(args: RnnSequenceForwardArgs): RnnSequenceForwardResult;
+  /** Backpropagation through time over `rnnSequenceForward`'s tape; weight gradients are one product over all steps. */
+  rnnSequenceBackward(args: RnnSequenceBackwardArgs): RnnSequenceBackwardResult;
+  /**
+   * An LSTM's recurrence over a whole sequence: the input projection of all four gates for every
+   * step first, then only the recurrent product inside the loop. No output layer (see `softmaxOutput`).
+   */
+  lstmSequenceForward(args: LstmSequenceForwardArgs): LstmSequenceForwardResult;
+  /** Backpropagation through time over `lstmSequenceForward`'s tape; weight gradients are one product over all steps. */
+  lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceBackwardResult;
+  /** The output layer of every step at once: `ŷ = softmax(W·a + b)`, `(n_y, m, T_x)`, the softmax over the classes. */
+  softmaxOutput(args: SoftmaxOutputArgs): Tensor;
+  /** The output layer's backward over every step at once, from the gradient of its logits. */
+  outputBackward(args: OutputBackwardArgs): OutputBackwardResult;
 }
 
 /** The names of all kernels, for conformance tests and benchmarks. */

@@ -38,3 +38,19 @@ export {
   type LstmCellBackwardResult,
   type LstmWeightGrads,
 } from './backend.js';
+export type {
+  SequenceTape,
+  RnnSequenceForwardArgs,
+  RnnStepTensors,
+  RnnSequenceForwardResult,
+  RnnSequenceBackwardArgs,
+  RnnSequenceBackwardResult,
+  LstmSequenceForwardArgs,
+  LstmStepTensors,
+  LstmSequenceForwardResult,
+  LstmSequenceBackwardArgs,
+  LstmSequenceBackwardResult,
+  SoftmaxOutputArgs,
+  OutputBackwardArgs,
+  OutputBackwardResult,
+} from './sequence-kernels.js';

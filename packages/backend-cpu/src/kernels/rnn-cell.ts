@@ -1,57 +1,41 @@
-import { tanh, tanhGradFromOutput } from '@rnn/tensor';
-import type { Tensor, RnnCellBackwardArgs, RnnCellBackwardResult, RnnCellForwardArgs, RnnCellForwardResult, RnnWeightGrads } from '@rnn/tensor';
+import type { DataArray, RnnCellBackwardArgs, RnnCellBackwardResult, RnnCellForwardArgs, RnnCellForwardResult, RnnWeightGrads } from '@rnn/tensor';
 import type { CpuContext } from '../cpu-context.js';
-import { addBiasInPlace, gemmNN, gemmNT, gemmTN, softmaxColumnsInPlace, sumColumnsInto } from './mat-mul.js';
+import { softmaxOutputImpl } from './output-layer.js';
+import { padBlock, padBlocks, sequenceDims } from './padded.js';
+import { rnnSequenceBackwardImpl, rnnSequenceForwardImpl } from './rnn-sequence.js';
 
-/** `aNext = tanh(Waa·aPrev + Wax·xt + ba)`, `ytPred = softmax(Wya·aNext + by)`: one pass per product. */
+/** One RNN step: `aNext = tanh(Waa·aPrev + Wax·xt + ba)`, `ytPred = softmax(Wya·aNext + by)`, via the sequence impl over one step. */
 export function rnnCellForward(ctx: CpuContext, p: RnnCellForwardArgs): RnnCellForwardResult {
-  const [nA = 0, m = 0] = p.aPrev.shape;
-  const nX = p.xt.shape[0] ?? 0;
+  const d = sequenceDims(p.xt.shape, p.aPrev.shape[0] ?? 0);
+  const { nA, m } = d;
   const nY = p.Wya.shape[0] ?? 0;
-  const z = new Float64Array(nA * m);
-  gemmNN(ctx.readTensor(p.Waa), ctx.readTensor(p.aPrev), z, nA, nA, m);
-  gemmNN(ctx.readTensor(p.Wax), ctx.readTensor(p.xt), z, nA, nX, m);
-  addBiasInPlace(z, ctx.readTensor(p.ba), nA, m);
-  for (let i = 0; i < z.length; i++) z[i] = tanh(z[i] as number);
-  const aNext = ctx.store(z, [nA, m], p.xt.dtype);
-
-  const y = new Float64Array(nY * m);
-  gemmNN(ctx.readTensor(p.Wya), aNext.values, y, nY, nA, m);
-  addBiasInPlace(y, ctx.readTensor(p.by), nY, m);
-  softmaxColumnsInPlace(y, nY, m);
-  return { aNext: aNext.tensor, ytPred: ctx.store(y, [nY, m], p.xt.dtype).tensor };
+  const dtype = p.xt.dtype;
+  const out = rnnSequenceForwardImpl(ctx.engine, dtype, {
+    x: ctx.read(p.xt), a0: ctx.read(p.aPrev), Waa: ctx.read(p.Waa), Wax: ctx.read(p.Wax), ba: ctx.read(p.ba),
+  }, d);
+  const ytPred = softmaxOutputImpl(ctx.engine, dtype, { a: out.a, W: ctx.read(p.Wya), b: ctx.read(p.by) }, { nY, nA, m, T: 1 });
+  return { aNext: ctx.tensor(out.a, [nA, m]), ytPred: ctx.tensor(ytPred, [nY, m]) };
 }
 
-/** `dtanh = (1 − aNext²) ⊙ da`; `dxt = Waxᵀ·dtanh`, `daPrev = Waaᵀ·dtanh`, `dWax = dtanh·xtᵀ`, `dWaa = dtanh·aPrevᵀ`, `dba = Σ dtanh`. */
+/** One RNN step backward: `dtanh = (1 − aNext²) ⊙ (daNext + daCarry)`, `dxt = Waxᵀ·dtanh`, `daPrev = Waaᵀ·dtanh`, the weight gradients plus `acc`. */
 export function rnnCellBackward(ctx: CpuContext, p: RnnCellBackwardArgs, acc?: RnnWeightGrads): RnnCellBackwardResult {
-  const [nA = 0, m = 0] = p.aPrev.shape;
-  const nX = p.xt.shape[0] ?? 0;
+  const d = sequenceDims(p.xt.shape, p.aPrev.shape[0] ?? 0);
+  const { nX, nA, m, mp } = d;
   const dtype = p.xt.dtype;
-  const aNext = ctx.readTensor(p.aNext);
-  const daNext = ctx.readTensor(p.daNext);
-  const daCarry = p.daCarry === undefined ? null : ctx.readTensor(p.daCarry);
-  const dtanh = new Float64Array(nA * m);
-  for (let i = 0; i < dtanh.length; i++) {
-    const da = (daNext[i] as number) + (daCarry === null ? 0 : (daCarry[i] as number));
-    dtanh[i] = tanhGradFromOutput(aNext[i] as number) * da;
-  }
-  const dxt = new Float64Array(nX * m);
-  gemmTN(ctx.readTensor(p.Wax), dtanh, dxt, nX, nA, m);
-  const daPrev = new Float64Array(nA * m);
-  gemmTN(ctx.readTensor(p.Waa), dtanh, daPrev, nA, nA, m);
-
-  const start = (t: Tensor | undefined, size: number): Float64Array => (t === undefined ? new Float64Array(size) : Float64Array.from(ctx.readTensor(t)));
-  const dWax = start(acc?.dWax, nA * nX);
-  gemmNT(dtanh, ctx.readTensor(p.xt), dWax, nA, m, nX);
-  const dWaa = start(acc?.dWaa, nA * nA);
-  gemmNT(dtanh, ctx.readTensor(p.aPrev), dWaa, nA, m, nA);
-  const dba = start(acc?.dba, nA);
-  sumColumnsInto(dtanh, dba, nA, m);
+  const block = (values: DataArray): { values: DataArray; rows: number } => ({ values, rows: nA });
+  const out = rnnSequenceBackwardImpl(ctx.engine, dtype, {
+    da: ctx.read(p.daNext),
+    tape: { xs: padBlock(ctx.read(p.xt), nX, m, mp, dtype), h: padBlocks([block(ctx.read(p.aPrev)), block(ctx.read(p.aNext))], m, mp, dtype) },
+    Waa: ctx.read(p.Waa),
+    Wax: ctx.read(p.Wax),
+    daT: p.daCarry === undefined ? undefined : ctx.read(p.daCarry),
+    acc: acc === undefined ? undefined : { dWaa: ctx.read(acc.dWaa), dWax: ctx.read(acc.dWax), dba: ctx.read(acc.dba) },
+  }, d);
   return {
-    dxt: ctx.store(dxt, [nX, m], dtype).tensor,
-    daPrev: ctx.store(daPrev, [nA, m], dtype).tensor,
-    dWax: ctx.store(dWax, [nA, nX], dtype).tensor,
-    dWaa: ctx.store(dWaa, [nA, nA], dtype).tensor,
-    dba: ctx.store(dba, [nA, 1], dtype).tensor,
+    dxt: ctx.tensor(out.dx, [nX, m]),
+    daPrev: ctx.tensor(out.da0, [nA, m]),
+    dWax: ctx.tensor(out.dWax, [nA, nX]),
+    dWaa: ctx.tensor(out.dWaa, [nA, nA]),
+    dba: ctx.tensor(out.dba, [nA, 1]),
   };
 }

@@ -12,6 +12,7 @@ import {
   refRnnCellForward,
   type Mat,
 } from './reference.js';
+import { sequenceConformance } from './sequence-conformance.js';
 
 /** How closely a backend must match the float64 reference, per dtype. */
 export interface ConformanceTolerances {
@@ -68,9 +69,9 @@ async function expectClose(actual: Tensor, expected: Mat, tolerance: Tolerance, 
 }
 
 /**
- * The conformance suite every backend runs: memory round trips, the time-axis kernels and
- * each cell kernel forward and backward against a plain float64 reference, on several
- * sizes, with saturated and NaN inputs, and checking that no input is changed.
+ * The conformance suite every backend runs: memory round trips, the time-axis kernels, each
+ * cell kernel forward and backward and each sequence kernel against a plain float64 reference,
+ * on several sizes, with saturated and NaN inputs, and checking that no input is changed.
  *
  * ```ts
  * describeBackendConformance('cpu', () => createCpuBackend(), {
@@ -220,6 +221,8 @@ export function describeBackendConformance(
             }
           });
         }
+
+        sequenceConformance(() => backend, dtype, tol);
 
         it('reproduces the NumPy rnn_cell_forward vector of SPEC.md', async () => {
           const rng = new RandomState(1);

@@ -13,3 +13,4 @@ export {
   type ConformanceTolerances,
 } from './conformance.js';
 export * from './reference.js';
+export { sequenceConformance, SEQUENCE_SIZES } from './sequence-conformance.js';

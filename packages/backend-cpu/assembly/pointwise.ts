@@ -1,0 +1,146 @@
+// The element-wise parts of a recurrent step, fused: one pass over the gates per step forward
+// and one per step backward, each lane a column of the (padded) batch. `n` counts elements and
+// is a multiple of the lane count; every block is a contiguous `(rows, m_pad)` slab.
+
+import { vexp, vsigmoid, vtanh } from './vector-math';
+
+// @ts-ignore: decorator
+@inline function one<T>(): v128 {
+  return v128.splat<T>(<T>1);
+}
+
+/**
+ * LSTM step forward. `g` holds the pre-activations `[zf; zi; zc; zo]` (4 blocks of n) and is
+ * overwritten with `[ft; it; cct; ot]`; then `c = ft ⊙ cPrev + it ⊙ cct`, `h = ot ⊙ tanh(c)`.
+ */
+export function lstmStepForward<T>(g: usize, cPrev: usize, c: usize, h: usize, n: i32): void {
+  const size = <usize>sizeof<T>();
+  const block = <usize>n * size;
+  for (let o: usize = 0; o < block; o += 16) {
+    const f = vsigmoid<T>(v128.load(g + o));
+    const i = vsigmoid<T>(v128.load(g + block + o));
+    const cc = vtanh<T>(v128.load(g + 2 * block + o));
+    const ot = vsigmoid<T>(v128.load(g + 3 * block + o));
+    v128.store(g + o, f);
+    v128.store(g + block + o, i);
+    v128.store(g + 2 * block + o, cc);
+    v128.store(g + 3 * block + o, ot);
+    const cn = v128.add<T>(v128.mul<T>(f, v128.load(cPrev + o)), v128.mul<T>(i, cc));
+    v128.store(c + o, cn);
+    v128.store(h + o, v128.mul<T>(ot, vtanh<T>(cn)));
+  }
+}
+
+/**
+ * LSTM step backward, per SPEC.md. With `da = dh + daCarry` and `tc = tanh(c)`:
+ * `dc = dcCarry + da ⊙ ot ⊙ (1 − tc²)`, `dG = [dc ⊙ cPrev ⊙ ft(1−ft); dc ⊙ cct ⊙ it(1−it);
+ * dc ⊙ it ⊙ (1 − cct²); da ⊙ tc ⊙ ot(1−ot)]`, and `dcCarry ← dc ⊙ ft` (in place).
+ */
+export function lstmStepBackward<T>(dh: usize, daCarry: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, n: i32): void {
+  const size = <usize>sizeof<T>();
+  const block = <usize>n * size;
+  const ones = one<T>();
+  for (let o: usize = 0; o < block; o += 16) {
+    const da = v128.add<T>(v128.load(dh + o), v128.load(daCarry + o));
+    const tc = vtanh<T>(v128.load(c + o));
+    const f = v128.load(g + o);
+    const i = v128.load(g + block + o);
+    const cc = v128.load(g + 2 * block + o);
+    const ot = v128.load(g + 3 * block + o);
+    const dc = v128.add<T>(v128.load(dcCarry + o), v128.mul<T>(v128.mul<T>(da, ot), v128.sub<T>(ones, v128.mul<T>(tc, tc))));
+    v128.store(dG + o, v128.mul<T>(v128.mul<T>(dc, v128.load(cPrev + o)), v128.mul<T>(f, v128.sub<T>(ones, f))));
+    v128.store(dG + block + o, v128.mul<T>(v128.mul<T>(dc, cc), v128.mul<T>(i, v128.sub<T>(ones, i))));
+    v128.store(dG + 2 * block + o, v128.mul<T>(v128.mul<T>(dc, i), v128.sub<T>(ones, v128.mul<T>(cc, cc))));
+    v128.store(dG + 3 * block + o, v128.mul<T>(v128.mul<T>(da, tc), v128.mul<T>(ot, v128.sub<T>(ones, ot))));
+    v128.store(dcCarry + o, v128.mul<T>(dc, f));
+  }
+}
+
+/** RNN step forward: `h = tanh(z)`. */
+export function rnnStepForward<T>(z: usize, h: usize, n: i32): void {
+  const block = <usize>n * sizeof<T>();
+  for (let o: usize = 0; o < block; o += 16) v128.store(h + o, vtanh<T>(v128.load(z + o)));
+}
+
+/** RNN step backward: `dz = (1 − h²) ⊙ (dh + daCarry)`. */
+export function rnnStepBackward<T>(dh: usize, daCarry: usize, h: usize, dz: usize, n: i32): void {
+  const block = <usize>n * sizeof<T>();
+  const ones = one<T>();
+  for (let o: usize = 0; o < block; o += 16) {
+    const a = v128.load(h + o);
+    v128.store(dz + o, v128.mul<T>(v128.sub<T>(ones, v128.mul<T>(a, a)), v128.add<T>(v128.load(dh + o), v128.load(daCarry + o))));
+  }
+}
+
+/** Softmax down each column of `batch` blocks `(rows, cols)` at `z + bi·stride`, in place: `e^{z − max} / Σ e^{z − max}`. */
+export function softmaxColumns<T>(z: usize, rows: i32, cols: i32, stride: i32, batch: i32): void {
+  const size = <usize>sizeof<T>();
+  const rowBytes = <usize>cols * size;
+  for (let bi = 0; bi < batch; bi++) {
+    const base = z + <usize>(bi * stride) * size;
+    for (let j: usize = 0; j < rowBytes; j += 16) {
+      let top = v128.load(base + j);
+      for (let r = 1; r < rows; r++) top = v128.max<T>(top, v128.load(base + <usize>r * rowBytes + j));
+      let sum = v128.splat<T>(<T>0);
+      for (let r = 0; r < rows; r++) {
+        const p = base + <usize>r * rowBytes + j;
+        const e = vexp<T>(v128.sub<T>(v128.load(p), top));
+        v128.store(p, e);
+        sum = v128.add<T>(sum, e);
+      }
+      for (let r = 0; r < rows; r++) {
+        const p = base + <usize>r * rowBytes + j;
+        v128.store(p, v128.div<T>(v128.load(p), sum));
+      }
+    }
+  }
+}
+
+/** Fills `batch` blocks `(rows, cols)` at `c + bi·stride` with the bias broadcast over columns: `c[r, j] = b[r]`. */
+export function fillRows<T>(c: usize, b: usize, rows: i32, cols: i32, stride: i32, batch: i32): void {
+  const size = <usize>sizeof<T>();
+  for (let bi = 0; bi < batch; bi++) {
+    let p = c + <usize>(bi * stride) * size;
+    for (let r = 0; r < rows; r++) {
+      const v = v128.splat<T>(load<T>(b + <usize>r * size));
+      for (let j = 0; j < cols; j += 16 / sizeof<T>()) {
+        v128.store(p, v);
+        p += 16;
+      }
+    }
+  }
+}
+
+/** `out[r] [+]= Σ_bi Σ_j a[bi·stride + r·cols + j]`: bias gradients summed over batch and time. */
+export function sumRows<T>(a: usize, rows: i32, cols: i32, stride: i32, batch: i32, out: usize, accumulate: bool): void {
+  const size = <usize>sizeof<T>();
+  const lanes = 16 / sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    let acc = v128.splat<T>(<T>0);
+    for (let bi = 0; bi < batch; bi++) {
+      const p = a + <usize>(bi * stride + r * cols) * size;
+      for (let j = 0; j < cols; j += lanes) acc = v128.add<T>(acc, v128.load(p + <usize>j * size));
+    }
+    let s: T = <T>0;
+    for (let l = 0; l < lanes; l++) s += extractLane<T>(acc, l);
+    const q = out + <usize>r * size;
+    store<T>(q, accumulate ? load<T>(q) + s : s);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function extractLane<T>(v: v128, l: i32): T {
+  if (sizeof<T>() == 4) {
+    if (l == 0) return <T>f32x4.extract_lane(v, 0);
+    if (l == 1) return <T>f32x4.extract_lane(v, 1);
+    if (l == 2) return <T>f32x4.extract_lane(v, 2);
+    return <T>f32x4.extract_lane(v, 3);
+  }
+  return l == 0 ? <T>f64x2.extract_lane(v, 0) : <T>f64x2.extract_lane(v, 1);
+}
+
+/** `out = a + b` over `n` elements. */
+export function add<T>(a: usize, b: usize, out: usize, n: i32): void {
+  const block = <usize>n * sizeof<T>();
+  for (let o: usize = 0; o < block; o += 16) v128.store(out + o, v128.add<T>(v128.load(a + o), v128.load(b + o)));
+}

@@ -1,0 +1,73 @@
+import type { DataArray, DType } from '@rnn/tensor';
+
+/** What executes the CPU kernels: WebAssembly SIMD128, or plain TypeScript loops where that is missing. */
+export type EngineMode = 'wasm-simd' | 'js';
+
+/**
+ * The batch dimension inside the engine is padded to a multiple of this, so that every row of
+ * a `(rows, m)` block is whole SIMD vectors (4 float32 or 2×2 float64 lanes). Padding columns
+ * hold zeros on the way in and are dropped on the way out.
+ */
+export const BATCH_PAD = 4;
+
+/** `m` rounded up to a multiple of `BATCH_PAD`. */
+export function padBatch(m: number): number {
+  return Math.ceil(m / BATCH_PAD) * BATCH_PAD;
+}
+
+/**
+ * The primitives of one dtype, on the engine's heap. Pointers are element indices into the
+ * heap of that dtype (`heap()`), sizes and strides count elements. Both engines implement the
+ * same functions with the same arguments, so a kernel written once runs on either.
+ */
+export interface EngineOps {
+  readonly dtype: DType;
+  /** The whole heap as a typed array of this dtype; take it again after any `alloc`. */
+  heap(): DataArray;
+  /**
+   * Packs A `(M, K)` into panels of 4 rows for `gemm`. Element `(i, k)`, with `k = s·L + l`
+   * over `S` segments of `L`, is read at `a + s·segStride + i·rowStride + l·colStride`.
+   */
+  packA(a: number, rowStride: number, colStride: number, segStride: number, L: number, S: number, M: number, dst: number): void;
+  /** Elements `packA` writes for `(M, K)`. */
+  packedLength(M: number, K: number): number;
+  /**
+   * For each of `batch` problems: `C_b (M×N) [+]= A · B_b (K×N)` with `A` packed by `packA`,
+   * `B_b = b + bi·strideB` (row stride `ldb`), `C_b = c + bi·strideC` (row stride `ldc`);
+   * `N` a multiple of `BATCH_PAD`.
+   */
+  gemm(ap: number, M: number, K: number, b: number, ldb: number, strideB: number, c: number, ldc: number, strideC: number, N: number, batch: number, accumulate: boolean): void;
+  /** LSTM step forward on `n`-element blocks: gates `g = [zf; zi; zc; zo]` → activations in place, `c`, `h`. */
+  lstmStepForward(g: number, cPrev: number, c: number, h: number, n: number): void;
+  /** LSTM step backward: `dG` from `dh + daCarry` and `dcCarry`, which becomes `dc ⊙ ft`. */
+  lstmStepBackward(dh: number, daCarry: number, dcCarry: number, c: number, cPrev: number, g: number, dG: number, n: number): void;
+  /** RNN step forward: `h = tanh(z)`. */
+  rnnStepForward(z: number, h: number, n: number): void;
+  /** RNN step backward: `dz = (1 − h²) ⊙ (dh + daCarry)`. */
+  rnnStepBackward(dh: number, daCarry: number, h: number, dz: number, n: number): void;
+  /** Column softmax of `batch` blocks `(rows, cols)`, in place. */
+  softmaxColumns(z: number, rows: number, cols: number, stride: number, batch: number): void;
+  /** `c[r, j] = b[r]` for `batch` blocks `(rows, cols)`. */
+  fillRows(c: number, b: number, rows: number, cols: number, stride: number, batch: number): void;
+  /** `out[r] [+]= Σ` of row `r` over `batch` blocks `(rows, cols)`. */
+  sumRows(a: number, rows: number, cols: number, stride: number, batch: number, out: number, accumulate: boolean): void;
+  /** `out = a + b` over `n` elements (`n` a multiple of `BATCH_PAD`). */
+  add(a: number, b: number, out: number, n: number): void;
+  /** `dst (T, n, mp)` from `src (n, m, T)`, padding columns zeroed. */
+  toTimeMajor(src: number, n: number, m: number, T: number, dst: number, mp: number): void;
+  /** `dst (n, m, T)` from `src (T, n, mp)`. */
+  fromTimeMajor(src: number, n: number, m: number, T: number, dst: number, mp: number): void;
+  /** `dst_b[c, r] = src_b[r, c]` for `batch` blocks. */
+  transposeBlocks(src: number, rows: number, cols: number, lds: number, strideSrc: number, dst: number, ldd: number, strideDst: number, batch: number): void;
+}
+
+/** A heap and the primitives over it, for float32 and float64. */
+export interface Engine {
+  readonly mode: EngineMode;
+  /** The primitives of one dtype. */
+  ops(dtype: DType): EngineOps;
+  /** Makes sure the heap holds at least `bytes`, growing it (contents kept). */
+  reserve(bytes: number): void;
+  /** Bytes the heap holds now. */
+  readonly byteLength: number;
+}

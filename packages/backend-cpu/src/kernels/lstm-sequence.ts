@@ -1,0 +1,229 @@
+import {
+  BackendError,
+  type DataArray,
+  type DType,
+  type LstmSequenceBackwardArgs,
+  type LstmSequenceBackwardResult,
+  type LstmSequenceForwardArgs,
+  type LstmSequenceForwardResult,
+  type LstmStepTensors,
+  type Tensor,
+} from '@rnn/tensor';
+import { CpuTape, type CpuContext } from '../cpu-context.js';
+import type { Engine } from '../engine/engine.js';
+import { Workspace } from '../engine/workspace.js';
+import { sequenceDims, unpadBlock, type SequenceDims } from './padded.js';
+import { concatWeightGradient } from './weight-gradient.js';
+
+/**
+ * What an LSTM sequence forward keeps, padded and time major: `xs (T, n_x, mp)`, hidden states
+ * `h (T+1, n_a, mp)` and cell states `c (T+1, n_a, mp)` with the initial state in slot 0, and
+ * the gate activations `g (T, 4·n_a, mp)`, `[ft; it; cct; ot]` per step.
+ */
+export interface LstmTapeValues {
+  readonly xs: DataArray;
+  readonly h: DataArray;
+  readonly c: DataArray;
+  readonly g: DataArray;
+}
+
+/** The LSTM forward's record on the CPU backend. */
+export class LstmTape extends CpuTape {
+  constructor(
+    ctx: CpuContext,
+    readonly values: LstmTapeValues,
+    readonly dims: SequenceDims,
+  ) {
+    super(ctx, [values.xs, values.h, values.c, values.g]);
+  }
+}
+
+/** Host values of an LSTM sequence forward: `x (n_x, m, T)`, `a0`, `c0 (n_a, m)`, the gate weights `[Wf, Wi, Wc, Wo]` and biases. */
+export interface LstmForwardValues {
+  readonly x: DataArray;
+  readonly a0: DataArray;
+  readonly c0: DataArray;
+  readonly W: readonly DataArray[];
+  readonly b: readonly DataArray[];
+}
+
+/**
+ * An LSTM over a sequence, as a pure function of values and sizes:
+ * `G⟨t⟩ = [Wf; Wi; Wc; Wo]_x·x⟨t⟩ + b` for every step in one product, then per step
+ * `G⟨t⟩ += W_a·a⟨t−1⟩` and the fused gates/state pass. Returns `a`, `c` `(n_a, m, T)` and the tape.
+ */
+export function lstmSequenceForwardImpl(engine: Engine, dtype: DType, v: LstmForwardValues, d: SequenceDims): { a: DataArray; c: DataArray; tape: LstmTapeValues } {
+  const { nX, nA, m, T, mp } = d;
+  const K = nA + nX;
+  const G4 = 4 * nA;
+  const ws = new Workspace(engine, dtype);
+  const e = ws.ops;
+  const W = ws.writeAll(v.W); // (4·n_a, K): the gates' rows one after another
+  const b = ws.writeAll(v.b);
+  const xRaw = ws.write(v.x);
+  const xs = ws.alloc(T * nX * mp);
+  e.toTimeMajor(xRaw, nX, m, T, xs, mp);
+  const h = ws.alloc((T + 1) * nA * mp);
+  const c = ws.alloc((T + 1) * nA * mp);
+  e.toTimeMajor(ws.write(v.a0), nA, m, 1, h, mp);
+  e.toTimeMajor(ws.write(v.c0), nA, m, 1, c, mp);
+  const Wa = ws.alloc(e.packedLength(G4, nA));
+  e.packA(W, K, 1, 0, nA, 1, G4, Wa);
+  const Wx = ws.alloc(e.packedLength(G4, nX));
+  e.packA(W + nA, K, 1, 0, nX, 1, G4, Wx);
+
+  // G (T, 4·n_a, mp) = b + W_x·x⟨t⟩ for every step at once.
+  const g = ws.alloc(T * G4 * mp);
+  e.fillRows(g, b, G4, mp, G4 * mp, T);
+  e.gemm(Wx, G4, nX, xs, mp, nX * mp, g, mp, G4 * mp, mp, T, true);
+  const n = nA * mp;
+  for (let t = 0; t < T; t++) {
+    const gt = g + t * G4 * mp;
+    e.gemm(Wa, G4, nA, h + t * n, mp, 0, gt, mp, 0, mp, 1, true);
+    e.lstmStepForward(gt, c + t * n, c + (t + 1) * n, h + (t + 1) * n, n);
+  }
+  const aOut = ws.alloc(nA * m * T);
+  const cOut = ws.alloc(nA * m * T);
+  e.fromTimeMajor(h + n, nA, m, T, aOut, mp);
+  e.fromTimeMajor(c + n, nA, m, T, cOut, mp);
+  return {
+    a: ws.read(aOut, nA * m * T),
+    c: ws.read(cOut, nA * m * T),
+    tape: { xs: ws.read(xs, T * nX * mp), h: ws.read(h, (T + 1) * n), c: ws.read(c, (T + 1) * n), g: ws.read(g, T * G4 * mp) },
+  };
+}
+
+/** Host values of an LSTM sequence backward; `daT`/`dcT` seed the carries (zero when absent), `accW`/`accB` are added to the weight gradients. */
+export interface LstmBackwardValues {
+  readonly da: DataArray;
+  readonly tape: LstmTapeValues;
+  readonly W: readonly DataArray[];
+  readonly daT?: DataArray | undefined;
+  readonly dcT?: DataArray | undefined;
+  readonly accW?: readonly DataArray[] | undefined;
+  readonly accB?: readonly DataArray[] | undefined;
+}
+
+/** What `lstmSequenceBackwardImpl` returns: `dx (n_x, m, T)`, `da0`, `dc0 (n_a, m)`, and per gate `dW (n_a, K)`, `db (n_a)`. */
+export interface LstmBackwardOutput {
+  readonly dx: DataArray;
+  readonly da0: DataArray;
+  readonly dc0: DataArray;
+  readonly dW: Gates<DataArray>;
+  readonly db: Gates<DataArray>;
+}
+
+/** One value per gate, in the order f, i, c, o. */
+export type Gates<V> = readonly [V, V, V, V];
+
+/** `[f(0), f(1), f(2), f(3)]`: one value per gate. */
+export function perGate<V>(f: (gate: number) => V): Gates<V> {
+  return [f(0), f(1), f(2), f(3)];
+}
+
+/**
+ * Backpropagation through time over an LSTM tape, as a pure function of values and sizes: per
+ * step (from the last) the fused gate-gradient pass and `daCarry = W_aᵀ·dG⟨t⟩`; then, over all
+ * steps at once, `dx = W_xᵀ·dG`, `dW = dG·[a⟨t−1⟩; x⟨t⟩]ᵀ` (one product over `T·m` columns) and
+ * `db = Σ dG`.
+ */
+export function lstmSequenceBackwardImpl(engine: Engine, dtype: DType, v: LstmBackwardValues, d: SequenceDims): LstmBackwardOutput {
+  const { nX, nA, m, T, mp } = d;
+  const K = nA + nX;
+  const G4 = 4 * nA;
+  const n = nA * mp;
+  const ws = new Workspace(engine, dtype);
+  const e = ws.ops;
+  const W = ws.writeAll(v.W);
+  const xs = ws.write(v.tape.xs);
+  const h = ws.write(v.tape.h);
+  const c = ws.write(v.tape.c);
+  const g = ws.write(v.tape.g);
+  const dA = ws.alloc(T * n);
+  e.toTimeMajor(ws.write(v.da), nA, m, T, dA, mp);
+  const daCarry = ws.zeros(n);
+  const dcCarry = ws.zeros(n);
+  if (v.daT !== undefined) e.toTimeMajor(ws.write(v.daT), nA, m, 1, daCarry, mp);
+  if (v.dcT !== undefined) e.toTimeMajor(ws.write(v.dcT), nA, m, 1, dcCarry, mp);
+  const WaT = ws.alloc(e.packedLength(nA, G4));
+  e.packA(W, 1, K, 0, G4, 1, nA, WaT);
+  const WxT = ws.alloc(e.packedLength(nX, G4));
+  e.packA(W + nA, 1, K, 0, G4, 1, nX, WxT);
+
+  const dG = ws.alloc(T * G4 * mp);
+  for (let t = T - 1; t >= 0; t--) {
+    const dGt = dG + t * G4 * mp;
+    e.lstmStepBackward(dA + t * n, daCarry, dcCarry, c + (t + 1) * n, c + t * n, g + t * G4 * mp, dGt, n);
+    e.gemm(WaT, nA, G4, dGt, mp, 0, daCarry, mp, 0, mp, 1, false);
+  }
+  const dX = ws.alloc(T * nX * mp);
+  e.gemm(WxT, nX, G4, dG, mp, G4 * mp, dX, mp, nX * mp, mp, T, false);
+
+  const { dW, Kp } = concatWeightGradient(ws, dG, G4, h, xs, d, v.accW);
+  const db = v.accB === undefined ? ws.alloc(G4) : ws.writeAll(v.accB);
+  e.sumRows(dG, G4, mp, G4 * mp, T, db, v.accB !== undefined);
+
+  const dx = ws.alloc(nX * m * T);
+  e.fromTimeMajor(dX, nX, m, T, dx, mp);
+  const heap = e.heap();
+  const gateRows = (gate: number): DataArray => unpadBlock(heap, dW + gate * nA * Kp, nA, K, Kp, dtype);
+  return {
+    dx: ws.read(dx, nX * m * T),
+    da0: unpadBlock(heap, daCarry, nA, m, mp, dtype),
+    dc0: unpadBlock(heap, dcCarry, nA, m, mp, dtype),
+    dW: perGate(gateRows),
+    db: perGate((gate) => ws.read(db + gate * nA, nA)),
+  };
+}
+
+/** `lstmSequenceForward` on the CPU backend: reads the inputs, runs the impl, wraps `a`, `c` and lazily computed step tensors. */
+export function lstmSequenceForward(ctx: CpuContext, args: LstmSequenceForwardArgs): LstmSequenceForwardResult {
+  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0);
+  const dtype = args.x.dtype;
+  const out = lstmSequenceForwardImpl(ctx.engine, dtype, {
+    x: ctx.read(args.x), a0: ctx.read(args.a0), c0: ctx.read(args.c0),
+    W: [args.Wf, args.Wi, args.Wc, args.Wo].map((w) => ctx.read(w)),
+    b: [args.bf, args.bi, args.bc, args.bo].map((b) => ctx.read(b)),
+  }, d);
+  const tape = new LstmTape(ctx, out.tape, d);
+  const { nX, nA, m, T, mp } = d;
+  const { xs, h, c, g } = out.tape;
+  const block = (src: DataArray, offset: number, rows: number, shape: readonly number[]): Tensor =>
+    ctx.lazyTensor(shape, dtype, () => unpadBlock(src, offset, rows, m, mp, dtype));
+  const steps: LstmStepTensors[] = [];
+  const n = nA * mp;
+  for (let t = 0; t < T; t++) {
+    const gt = t * 4 * n;
+    steps.push({
+      xt: block(xs, t * nX * mp, nX, [nX, m]),
+      aNext: block(h, (t + 1) * n, nA, [nA, m]),
+      cNext: block(c, (t + 1) * n, nA, [nA, m]),
+      ft: block(g, gt, nA, [nA, m]),
+      it: block(g, gt + n, nA, [nA, m]),
+      cct: block(g, gt + 2 * n, nA, [nA, m]),
+      ot: block(g, gt + 3 * n, nA, [nA, m]),
+    });
+  }
+  return { a: ctx.tensor(out.a, [nA, m, T]), c: ctx.tensor(out.c, [nA, m, T]), steps, tape };
+}
+
+/** `lstmSequenceBackward` on the CPU backend, over a tape from this backend's `lstmSequenceForward`. */
+export function lstmSequenceBackward(ctx: CpuContext, args: LstmSequenceBackwardArgs): LstmSequenceBackwardResult {
+  const tape = args.tape;
+  if (!(tape instanceof LstmTape)) throw new BackendError('lstmSequenceBackward', 'cpu', 'the tape is not one of this backend\'s LSTM tapes');
+  tape.assertUsableBy('lstmSequenceBackward', ctx.backend);
+  const d = tape.dims;
+  const out = lstmSequenceBackwardImpl(ctx.engine, args.da.dtype, {
+    da: ctx.read(args.da), tape: tape.values, W: [args.Wf, args.Wi, args.Wc, args.Wo].map((w) => ctx.read(w)),
+  }, d);
+  const { nX, nA, m, T } = d;
+  const K = nA + nX;
+  const [dWf, dWi, dWc, dWo] = perGate((gate) => ctx.tensor(out.dW[gate] as DataArray, [nA, K]));
+  const [dbf, dbi, dbc, dbo] = perGate((gate) => ctx.tensor(out.db[gate] as DataArray, [nA, 1]));
+  return {
+    dx: ctx.tensor(out.dx, [nX, m, T]),
+    da0: ctx.tensor(out.da0, [nA, m]),
+    dc0: ctx.tensor(out.dc0, [nA, m]),
+    dWf, dbf, dWi, dbi, dWc, dbc, dWo, dbo,
+  };
+}

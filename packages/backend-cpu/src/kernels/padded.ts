@@ -1,0 +1,45 @@
+import { allocate, type DataArray, type DType } from '@rnn/tensor';
+import { padBatch } from '../engine/engine.js';
+
+/** Sizes of a sequence kernel: `n_x` inputs, `n_a` hidden units, batch `m`, `T` steps, and `mp`, the batch padded for the engine. */
+export interface SequenceDims {
+  readonly nX: number;
+  readonly nA: number;
+  readonly m: number;
+  readonly T: number;
+  readonly mp: number;
+}
+
+/** `SequenceDims` from the public shapes `x (n_x, m, T)` and `n_a`. */
+export function sequenceDims(xShape: readonly number[], nA: number): SequenceDims {
+  const [nX = 0, m = 0, T = 1] = xShape;
+  return { nX, nA, m, T, mp: padBatch(m) };
+}
+
+/** Rows `n` of a padded block `(n, mp)` starting at `offset` of `src`, without the padding: `(n, m)`. */
+export function unpadBlock(src: DataArray, offset: number, n: number, m: number, mp: number, dtype: DType): DataArray {
+  if (m === mp) return src.slice(offset, offset + n * m);
+  const out = allocate(n * m, dtype);
+  for (let r = 0; r < n; r++) out.set(src.subarray(offset + r * mp, offset + r * mp + m), r * m);
+  return out;
+}
+
+/** `(n, m)` values as a padded block `(n, mp)`, padding zero. */
+export function padBlock(src: DataArray, n: number, m: number, mp: number, dtype: DType): DataArray {
+  if (m === mp) return src;
+  const out = allocate(n * mp, dtype);
+  for (let r = 0; r < n; r++) out.set(src.subarray(r * m, r * m + m), r * mp);
+  return out;
+}
+
+/** Several `(n_i, m)` blocks stacked and padded: `(Σ n_i, mp)`. */
+export function padBlocks(blocks: readonly { values: DataArray; rows: number }[], m: number, mp: number, dtype: DType): DataArray {
+  const total = blocks.reduce((s, b) => s + b.rows, 0);
+  const out = allocate(total * mp, dtype);
+  let row = 0;
+  for (const b of blocks) {
+    for (let r = 0; r < b.rows; r++) out.set(b.values.subarray(r * m, r * m + m), (row + r) * mp);
+    row += b.rows;
+  }
+  return out;
+}

@@ -1,0 +1,183 @@
+import {
+  BackendError,
+  type DataArray,
+  type DType,
+  type RnnSequenceBackwardArgs,
+  type RnnSequenceBackwardResult,
+  type RnnSequenceForwardArgs,
+  type RnnSequenceForwardResult,
+  type RnnStepTensors,
+} from '@rnn/tensor';
+import { CpuTape, type CpuContext } from '../cpu-context.js';
+import type { Engine } from '../engine/engine.js';
+import { Workspace } from '../engine/workspace.js';
+import { sequenceDims, unpadBlock, type SequenceDims } from './padded.js';
+import { concatWeightGradient } from './weight-gradient.js';
+
+/** What an RNN sequence forward keeps, padded and time major: `xs (T, n_x, mp)` and `h (T+1, n_a, mp)` with `a0` in slot 0. */
+export interface RnnTapeValues {
+  readonly xs: DataArray;
+  readonly h: DataArray;
+}
+
+/** The RNN forward's record on the CPU backend. */
+export class RnnTape extends CpuTape {
+  constructor(
+    ctx: CpuContext,
+    readonly values: RnnTapeValues,
+    readonly dims: SequenceDims,
+  ) {
+    super(ctx, [values.xs, values.h]);
+  }
+}
+
+/** Host values of an RNN sequence forward: `x (n_x, m, T)`, `a0 (n_a, m)`, `Waa`, `Wax`, `ba`. */
+export interface RnnForwardValues {
+  readonly x: DataArray;
+  readonly a0: DataArray;
+  readonly Waa: DataArray;
+  readonly Wax: DataArray;
+  readonly ba: DataArray;
+}
+
+/**
+ * A basic RNN over a sequence, as a pure function of values and sizes: `Z⟨t⟩ = Wax·x⟨t⟩ + ba`
+ * for every step in one product, then per step `Z⟨t⟩ += Waa·a⟨t−1⟩`, `a⟨t⟩ = tanh(Z⟨t⟩)`.
+ */
+export function rnnSequenceForwardImpl(engine: Engine, dtype: DType, v: RnnForwardValues, d: SequenceDims): { a: DataArray; tape: RnnTapeValues } {
+  const { nX, nA, m, T, mp } = d;
+  const n = nA * mp;
+  const ws = new Workspace(engine, dtype);
+  const e = ws.ops;
+  const Waa = ws.alloc(e.packedLength(nA, nA));
+  e.packA(ws.write(v.Waa), nA, 1, 0, nA, 1, nA, Waa);
+  const Wax = ws.alloc(e.packedLength(nA, nX));
+  e.packA(ws.write(v.Wax), nX, 1, 0, nX, 1, nA, Wax);
+  const xs = ws.alloc(T * nX * mp);
+  e.toTimeMajor(ws.write(v.x), nX, m, T, xs, mp);
+  const h = ws.alloc((T + 1) * n);
+  e.toTimeMajor(ws.write(v.a0), nA, m, 1, h, mp);
+
+  const z = ws.alloc(T * n);
+  e.fillRows(z, ws.write(v.ba), nA, mp, n, T);
+  e.gemm(Wax, nA, nX, xs, mp, nX * mp, z, mp, n, mp, T, true);
+  for (let t = 0; t < T; t++) {
+    e.gemm(Waa, nA, nA, h + t * n, mp, 0, z + t * n, mp, 0, mp, 1, true);
+    e.rnnStepForward(z + t * n, h + (t + 1) * n, n);
+  }
+  const a = ws.alloc(nA * m * T);
+  e.fromTimeMajor(h + n, nA, m, T, a, mp);
+  return { a: ws.read(a, nA * m * T), tape: { xs: ws.read(xs, T * nX * mp), h: ws.read(h, (T + 1) * n) } };
+}
+
+/** Host values of an RNN sequence backward; `daT` seeds the carry, `acc` is added to the weight gradients. */
+export interface RnnBackwardValues {
+  readonly da: DataArray;
+  readonly tape: RnnTapeValues;
+  readonly Waa: DataArray;
+  readonly Wax: DataArray;
+  readonly daT?: DataArray | undefined;
+  readonly acc?: { readonly dWaa: DataArray; readonly dWax: DataArray; readonly dba: DataArray } | undefined;
+}
+
+/** What `rnnSequenceBackwardImpl` returns. */
+export interface RnnBackwardOutput {
+  readonly dx: DataArray;
+  readonly da0: DataArray;
+  readonly dWaa: DataArray;
+  readonly dWax: DataArray;
+  readonly dba: DataArray;
+}
+
+/**
+ * Backpropagation through time over an RNN tape: per step (from the last)
+ * `dz⟨t⟩ = (1 − a⟨t⟩²) ⊙ (da⟨t⟩ + daCarry)` and `daCarry = Waaᵀ·dz⟨t⟩`; then over all steps at once
+ * `dx = Waxᵀ·dz`, `[dWaa | dWax] = dz·[a⟨t−1⟩; x⟨t⟩]ᵀ` and `dba = Σ dz`.
+ */
+export function rnnSequenceBackwardImpl(engine: Engine, dtype: DType, v: RnnBackwardValues, d: SequenceDims): RnnBackwardOutput {
+  const { nX, nA, m, T, mp } = d;
+  const n = nA * mp;
+  const K = nA + nX;
+  const ws = new Workspace(engine, dtype);
+  const e = ws.ops;
+  const WaaT = ws.alloc(e.packedLength(nA, nA));
+  e.packA(ws.write(v.Waa), 1, nA, 0, nA, 1, nA, WaaT);
+  const WaxT = ws.alloc(e.packedLength(nX, nA));
+  e.packA(ws.write(v.Wax), 1, nX, 0, nA, 1, nX, WaxT);
+  const xs = ws.write(v.tape.xs);
+  const h = ws.write(v.tape.h);
+  const dA = ws.alloc(T * n);
+  e.toTimeMajor(ws.write(v.da), nA, m, T, dA, mp);
+  const daCarry = ws.zeros(n);
+  if (v.daT !== undefined) e.toTimeMajor(ws.write(v.daT), nA, m, 1, daCarry, mp);
+
+  const dz = ws.alloc(T * n);
+  for (let t = T - 1; t >= 0; t--) {
+    e.rnnStepBackward(dA + t * n, daCarry, h + (t + 1) * n, dz + t * n, n);
+    e.gemm(WaaT, nA, nA, dz + t * n, mp, 0, daCarry, mp, 0, mp, 1, false);
+  }
+  const dX = ws.alloc(T * nX * mp);
+  e.gemm(WaxT, nX, nA, dz, mp, n, dX, mp, nX * mp, mp, T, false);
+  const acc = v.acc === undefined ? undefined : [interleaveColumns(v.acc.dWaa, v.acc.dWax, nA, nX)];
+  const { dW, Kp } = concatWeightGradient(ws, dz, nA, h, xs, d, acc);
+  const dba = v.acc === undefined ? ws.alloc(nA) : ws.write(v.acc.dba);
+  e.sumRows(dz, nA, mp, n, T, dba, v.acc !== undefined);
+  const dx = ws.alloc(nX * m * T);
+  e.fromTimeMajor(dX, nX, m, T, dx, mp);
+
+  const heap = e.heap();
+  const dWaa = new (dtype === 'float32' ? Float32Array : Float64Array)(nA * nA);
+  const dWax = new (dtype === 'float32' ? Float32Array : Float64Array)(nA * nX);
+  for (let r = 0; r < nA; r++) {
+    dWaa.set(heap.subarray(dW + r * Kp, dW + r * Kp + nA), r * nA);
+    dWax.set(heap.subarray(dW + r * Kp + nA, dW + r * Kp + K), r * nX);
+  }
+  return { dx: ws.read(dx, nX * m * T), da0: unpadBlock(heap, daCarry, nA, m, mp, dtype), dWaa, dWax, dba: ws.read(dba, nA) };
+}
+
+/** `[A | B]` row by row, for `A (rows, p)` and `B (rows, q)`. */
+function interleaveColumns(A: DataArray, B: DataArray, p: number, q: number): DataArray {
+  const rows = A.length / p;
+  const out = new (A instanceof Float32Array ? Float32Array : Float64Array)(rows * (p + q));
+  for (let r = 0; r < rows; r++) {
+    out.set(A.subarray(r * p, r * p + p), r * (p + q));
+    out.set(B.subarray(r * q, r * q + q), r * (p + q) + p);
+  }
+  return out;
+}
+
+/** `rnnSequenceForward` on the CPU backend. */
+export function rnnSequenceForward(ctx: CpuContext, args: RnnSequenceForwardArgs): RnnSequenceForwardResult {
+  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0);
+  const dtype = args.x.dtype;
+  const out = rnnSequenceForwardImpl(ctx.engine, dtype, {
+    x: ctx.read(args.x), a0: ctx.read(args.a0), Waa: ctx.read(args.Waa), Wax: ctx.read(args.Wax), ba: ctx.read(args.ba),
+  }, d);
+  const { nX, nA, m, T, mp } = d;
+  const { xs, h } = out.tape;
+  const steps: RnnStepTensors[] = [];
+  for (let t = 0; t < T; t++) {
+    steps.push({
+      xt: ctx.lazyTensor([nX, m], dtype, () => unpadBlock(xs, t * nX * mp, nX, m, mp, dtype)),
+      aNext: ctx.lazyTensor([nA, m], dtype, () => unpadBlock(h, (t + 1) * nA * mp, nA, m, mp, dtype)),
+    });
+  }
+  return { a: ctx.tensor(out.a, [nA, m, T]), steps, tape: new RnnTape(ctx, out.tape, d) };
+}
+
+/** `rnnSequenceBackward` on the CPU backend, over a tape from this backend's `rnnSequenceForward`. */
+export function rnnSequenceBackward(ctx: CpuContext, args: RnnSequenceBackwardArgs): RnnSequenceBackwardResult {
+  const tape = args.tape;
+  if (!(tape instanceof RnnTape)) throw new BackendError('rnnSequenceBackward', 'cpu', 'the tape is not one of this backend\'s RNN tapes');
+  tape.assertUsableBy('rnnSequenceBackward', ctx.backend);
+  const d = tape.dims;
+  const out = rnnSequenceBackwardImpl(ctx.engine, args.da.dtype, { da: ctx.read(args.da), tape: tape.values, Waa: ctx.read(args.Waa), Wax: ctx.read(args.Wax) }, d);
+  const { nX, nA, m, T } = d;
+  return {
+    dx: ctx.tensor(out.dx, [nX, m, T]),
+    da0: ctx.tensor(out.da0, [nA, m]),
+    dWaa: ctx.tensor(out.dWaa, [nA, nA]),
+    dWax: ctx.tensor(out.dWax, [nA, nX]),
+    dba: ctx.tensor(out.dba, [nA, 1]),
+  };
+}

@@ -1,0 +1,172 @@
+import type { Backend, LstmGateActivations, LstmWeightGrads, RnnWeightGrads } from './backend.js';
+import type { Tensor } from './tensor.js';
+
+/**
+ * What a sequence forward kernel keeps for its backward pass. Only the backend that made a tape
+ * knows what it holds (hidden states, cell states and gate activations of every step, in the
+ * layout its backward reads fastest); everyone else can only hand it back or dispose it.
+ */
+export interface SequenceTape {
+  /** The backend whose sequence backward reads this tape. */
+  readonly backend: Backend;
+  /** True once `dispose()` was called. */
+  readonly isDisposed: boolean;
+  /** Frees what the tape holds. Disposing twice does nothing. */
+  dispose(): void;
+}
+
+/** Inputs of an RNN over a whole sequence: `x (n_x, m, T_x)`, `a0 (n_a, m)`, `Waa (n_a, n_a)`, `Wax (n_a, n_x)`, `ba (n_a, 1)`. */
+export interface RnnSequenceForwardArgs {
+  /** Inputs of every step, `(n_x, m, T_x)`, time last. */
+  readonly x: Tensor;
+  /** Initial hidden state, `(n_a, m)`. */
+  readonly a0: Tensor;
+  /** Hidden-to-hidden weights, `(n_a, n_a)`. */
+  readonly Waa: Tensor;
+  /** Input-to-hidden weights, `(n_a, n_x)`. */
+  readonly Wax: Tensor;
+  /** Hidden bias, `(n_a, 1)`. */
+  readonly ba: Tensor;
+}
+
+/** The tensors of one RNN step, for the per-step caches: `xt (n_x, m)`, `aNext (n_a, m)`. */
+export interface RnnStepTensors {
+  /** Input at this step, `x[:, :, t]`, `(n_x, m)`. */
+  readonly xt: Tensor;
+  /** Hidden state after this step, `(n_a, m)`. */
+  readonly aNext: Tensor;
+}
+
+/** An RNN's recurrence over a sequence: the stacked states, the per-step tensors and the tape. */
+export interface RnnSequenceForwardResult {
+  /** Hidden states of every step, `(n_a, m, T_x)`. */
+  readonly a: Tensor;
+  /** Step `t`'s input and hidden state; a backend may compute these only when they are read. */
+  readonly steps: readonly RnnStepTensors[];
+  /** What `rnnSequenceBackward` reads. */
+  readonly tape: SequenceTape;
+}
+
+/** Inputs of an RNN's backpropagation through time over a tape from `rnnSequenceForward`. */
+export interface RnnSequenceBackwardArgs {
+  /** Gradient with respect to every hidden state from outside the recurrence, `(n_a, m, T_x)`. */
+  readonly da: Tensor;
+  /** The forward pass's tape. */
+  readonly tape: SequenceTape;
+  /** Hidden-to-hidden weights the forward ran with, `(n_a, n_a)`. */
+  readonly Waa: Tensor;
+  /** Input-to-hidden weights the forward ran with, `(n_a, n_x)`. */
+  readonly Wax: Tensor;
+}
+
+/** Gradients of an RNN over a sequence: `dx (n_x, m, T_x)`, `da0 (n_a, m)` and the weight gradients summed over the steps. */
+export interface RnnSequenceBackwardResult extends RnnWeightGrads {
+  /** Gradient with respect to `x`, `(n_x, m, T_x)`. */
+  readonly dx: Tensor;
+  /** Gradient with respect to `a0`, `(n_a, m)`. */
+  readonly da0: Tensor;
+}
+
+/** Inputs of an LSTM over a whole sequence: `x (n_x, m, T_x)`, `a0` and `c0 (n_a, m)`, gate weights `(n_a, n_a + n_x)` and biases `(n_a, 1)`. */
+export interface LstmSequenceForwardArgs {
+  /** Inputs of every step, `(n_x, m, T_x)`, time last. */
+  readonly x: Tensor;
+  /** Initial hidden state, `(n_a, m)`. */
+  readonly a0: Tensor;
+  /** Initial cell state, `(n_a, m)`. */
+  readonly c0: Tensor;
+  /** Forget-gate weights, `(n_a, n_a + n_x)`. */
+  readonly Wf: Tensor;
+  /** Forget-gate bias, `(n_a, 1)`. */
+  readonly bf: Tensor;
+  /** Update (input) gate weights, `(n_a, n_a + n_x)`. */
+  readonly Wi: Tensor;
+  /** Update (input) gate bias, `(n_a, 1)`. */
+  readonly bi: Tensor;
+  /** Candidate-cell weights, `(n_a, n_a + n_x)`. */
+  readonly Wc: Tensor;
+  /** Candidate-cell bias, `(n_a, 1)`. */
+  readonly bc: Tensor;
+  /** Output-gate weights, `(n_a, n_a + n_x)`. */
+  readonly Wo: Tensor;
+  /** Output-gate bias, `(n_a, 1)`. */
+  readonly bo: Tensor;
+}
+
+/** The tensors of one LSTM step, for the per-step caches: `xt (n_x, m)`, the new state and the gate activations, each `(n_a, m)`. */
+export interface LstmStepTensors extends LstmGateActivations {
+  /** Input at this step, `x[:, :, t]`, `(n_x, m)`. */
+  readonly xt: Tensor;
+  /** Hidden state after this step, `(n_a, m)`. */
+  readonly aNext: Tensor;
+  /** Cell state after this step, `(n_a, m)`. */
+  readonly cNext: Tensor;
+}
+
+/** An LSTM's recurrence over a sequence: the stacked states, the per-step tensors and the tape. */
+export interface LstmSequenceForwardResult {
+  /** Hidden states of every step, `(n_a, m, T_x)`. */
+  readonly a: Tensor;
+  /** Cell states of every step, `(n_a, m, T_x)`. */
+  readonly c: Tensor;
+  /** Step `t`'s input, state and gates; a backend may compute these only when they are read. */
+  readonly steps: readonly LstmStepTensors[];
+  /** What `lstmSequenceBackward` reads. */
+  readonly tape: SequenceTape;
+}
+
+/** Inputs of an LSTM's backpropagation through time over a tape from `lstmSequenceForward`. */
+export interface LstmSequenceBackwardArgs {
+  /** Gradient with respect to every hidden state from outside the recurrence, `(n_a, m, T_x)`. */
+  readonly da: Tensor;
+  /** The forward pass's tape. */
+  readonly tape: SequenceTape;
+  /** Forget-gate weights the forward ran with, `(n_a, n_a + n_x)`. */
+  readonly Wf: Tensor;
+  /** Update-gate weights the forward ran with, `(n_a, n_a + n_x)`. */
+  readonly Wi: Tensor;
+  /** Candidate-cell weights the forward ran with, `(n_a, n_a + n_x)`. */
+  readonly Wc: Tensor;
+  /** Output-gate weights the forward ran with, `(n_a, n_a + n_x)`. */
+  readonly Wo: Tensor;
+}
+
+/** Gradients of an LSTM over a sequence: `dx`, `da0`, `dc0` and the gate weight gradients summed over the steps. */
+export interface LstmSequenceBackwardResult extends LstmWeightGrads {
+  /** Gradient with respect to `x`, `(n_x, m, T_x)`. */
+  readonly dx: Tensor;
+  /** Gradient with respect to `a0`, `(n_a, m)`. */
+  readonly da0: Tensor;
+  /** Gradient with respect to `c0`, `(n_a, m)`. */
+  readonly dc0: Tensor;
+}
+
+/** Inputs of the output layer over a sequence: `ŷ = softmax(W·a + b)` for every step. */
+export interface SoftmaxOutputArgs {
+  /** Hidden states of every step, `(n_a, m, T_x)`. */
+  readonly a: Tensor;
+  /** Hidden-to-output weights, `(n_y, n_a)`. */
+  readonly W: Tensor;
+  /** Output bias, `(n_y, 1)`. */
+  readonly b: Tensor;
+}
+
+/** Inputs of the output layer's backward over a sequence, from the gradient of its logits. */
+export interface OutputBackwardArgs {
+  /** Gradient with respect to the logits `z = W·a + b` of every step, `(n_y, m, T_x)`. */
+  readonly dz: Tensor;
+  /** Hidden states of every step the forward read, `(n_a, m, T_x)`. */
+  readonly a: Tensor;
+  /** Hidden-to-output weights, `(n_y, n_a)`. */
+  readonly W: Tensor;
+}
+
+/** Gradients of the output layer: `da = Wᵀ·dz` `(n_a, m, T_x)`, `dW = Σ dz·aᵀ` `(n_y, n_a)`, `db = Σ dz` `(n_y, 1)`, sums over batch and time. */
+export interface OutputBackwardResult {
+  /** Gradient with respect to every hidden state, `(n_a, m, T_x)`. */
+  readonly da: Tensor;
+  /** Gradient with respect to `W`, `(n_y, n_a)`. */
+  readonly dW: Tensor;
+  /** Gradient with respect to `b`, `(n_y, 1)`. */
+  readonly db: Tensor;
+}
