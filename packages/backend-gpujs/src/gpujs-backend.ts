@@ -1,10 +1,14 @@
 import { BackendError, DataId, Tensor, type Backend, type DataArray, type DType, type Kernels, type MemoryInfo } from '@rnn/tensor';
 import { DeviceBuffer } from './device-buffer.js';
-import type { GpuContext, KernelInput } from './gpu-context.js';
+import type { BufferSlice, GpuContext, KernelInput } from './gpu-context.js';
 import { GpuRuntime, type DeviceValue, type GpuJsMode, type KernelDef, type KernelStats, type RequestedMode } from './gpu-runtime.js';
 import { lstmCellBackward } from './kernels/lstm-cell-backward.js';
 import { lstmCellForward } from './kernels/lstm-cell-forward.js';
+import { lstmSequenceBackward, lstmSequenceForward } from './kernels/lstm-sequence.js';
+import { outputBackward } from './kernels/output-backward.js';
 import { rnnCellBackward, rnnCellForward } from './kernels/rnn-cell.js';
+import { rnnSequenceBackward, rnnSequenceForward } from './kernels/rnn-sequence.js';
+import { softmaxOutputSequence } from './kernels/softmax-output.js';
 import { add, copyDef, sliceTime, stackTime } from './kernels/time-axis.js';
 
 /**
@@ -44,10 +48,7 @@ export interface GpuJsBackend extends Backend {
   disposeAsync(): Promise<void>;
 }
 
-interface View {
-  readonly buffer: DeviceBuffer;
-  readonly offset: number;
-}
+type View = BufferSlice;
 
 class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
   readonly name = 'gpujs';
@@ -77,6 +78,12 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
     rnnCellBackward: (args, acc) => rnnCellBackward(this.#checked('rnnCellBackward', { ...args, ...acc }), args, acc),
     lstmCellForward: (args) => lstmCellForward(this.#checked('lstmCellForward', { ...args }), args),
     lstmCellBackward: (args, acc) => lstmCellBackward(this.#checked('lstmCellBackward', { ...args, ...acc }), args, acc),
+    rnnSequenceForward: (args) => rnnSequenceForward(this.#checked('rnnSequenceForward', { ...args }), args),
+    rnnSequenceBackward: (args) => rnnSequenceBackward(this.#checked('rnnSequenceBackward', { ...args }), args),
+    lstmSequenceForward: (args) => lstmSequenceForward(this.#checked('lstmSequenceForward', { ...args }), args),
+    lstmSequenceBackward: (args) => lstmSequenceBackward(this.#checked('lstmSequenceBackward', { ...args }), args),
+    softmaxOutput: (args) => softmaxOutputSequence(this.#checked('softmaxOutput', { ...args }), args),
+    outputBackward: (args) => outputBackward(this.#checked('outputBackward', { ...args }), args),
   };
 
   upload(values: DataArray, dtype: DType): DataId {
@@ -151,7 +158,7 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
     const held: DeviceBuffer[] = [];
     const slots: (View | number)[] = inputs.map((input) => {
       if (typeof input === 'number') return input;
-      const view = input instanceof DeviceBuffer ? { buffer: input, offset: 0 } : this.#view(def.name, input.dataIdOn(this));
+      const view = input instanceof DeviceBuffer ? { buffer: input, offset: 0 } : input instanceof Tensor ? this.#view(def.name, input.dataIdOn(this)) : input;
       held.push(view.buffer.retain());
       return view;
     });
@@ -176,6 +183,12 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
   view(buffer: DeviceBuffer, offset: number, shape: readonly number[], dtype: DType): Tensor {
     const size = shape.reduce((a, b) => a * b, 1);
     return Tensor.fromDevice(this, this.#addView(buffer, offset, size, dtype), shape);
+  }
+
+  hold(fn: string, tensor: Tensor): BufferSlice {
+    const view = this.#view(fn, tensor.dataIdOn(this));
+    view.buffer.retain();
+    return view;
   }
 
   free(...buffers: DeviceBuffer[]): void {

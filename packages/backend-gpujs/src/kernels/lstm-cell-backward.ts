@@ -1,6 +1,7 @@
 import type { LstmCellBackwardArgs, LstmCellBackwardResult, LstmWeightGrads } from '@rnn/tensor';
 import type { GpuContext } from '../gpu-context.js';
-import type { DeviceArray, KernelThis } from '../gpu-runtime.js';
+import type { DeviceArray, KernelDef, KernelThis } from '../gpu-runtime.js';
+import { joinTime, wholePart } from './time-axis.js';
 
 /** Compiled into kernels from `@rnn/tensor` (see `device-functions.ts`). */
 declare function tanhOf(x: number): number;
@@ -9,62 +10,75 @@ declare function tanhGradFromOutput(t: number): number;
 
 type Sizes = { nA: number; nX: number; m: number };
 
-/**
- * The state gradients, `[dc; dot]` `(2, nA, m)`. With `da = daNext (+ daCarry when carry = 1)`:
- * `dc = dcNext + da ⊙ ot ⊙ (1 − tanh²(cNext))`, `dot = da ⊙ tanh(cNext) ⊙ ot(1 − ot)`.
- */
-function lstmStateGradKernel(
-  this: KernelThis<{ nA: number; m: number; carry: number }>,
-  daNext: DeviceArray, daNextOff: number, daCarry: DeviceArray, daCarryOff: number, dcNext: DeviceArray, dcNextOff: number,
-  cNext: DeviceArray, cNextOff: number, ot: DeviceArray, otOff: number,
-): number {
-  const n = this.constants.nA * this.constants.m;
-  const half = Math.floor((this.thread.x + 0.5) / n);
-  const i = this.thread.x - half * n;
-  let da = daNext[daNextOff + i]!;
-  if (this.constants.carry === 1) {
-    da += daCarry[daCarryOff + i]!;
-  }
-  const tc = tanhOf(cNext[cNextOff + i]!);
-  const o = ot[otOff + i]!;
-  if (half === 0) {
-    return dcNext[dcNextOff + i]! + da * o * tanhGradFromOutput(tc);
-  }
-  return da * tc * sigmoidGradFromOutput(o);
-}
+/** Switches and sizes of `lstmGateGradKernel`. */
+type GateGradConstants = { nA: number; m: number; T: number; carryA: number; carryC: number };
 
 /**
- * The gate gradients and `dcPrev`, stacked `[dft; dit; dcct; dot; dcPrev]` `(5, nA, m)` from
- * `[dc; dot]`: `dft = dc ⊙ cPrev ⊙ ft(1 − ft)`, `dit = dc ⊙ cct ⊙ it(1 − it)`,
- * `dcct = dc ⊙ it ⊙ (1 − cct²)`, `dot` copied so the four gates sit in one buffer, `dcPrev = dc ⊙ ft`.
+ * The gate gradients and `dcPrev` of step `t`, stacked `[dft; dit; dcct; dot; dcPrev]` `(5, nA, m)`,
+ * from the gates `[ft; it; cct; ot]` `(4, nA, m)`, the cell states `c (nA, m, T)` (`cNext = c[:, :, t]`,
+ * `cPrev = c[:, :, t − 1]`, or `c0` at `t = 0`) and the outside gradient `da (nA, m, T)`:
+ *
+ *     dA   = da[:, :, t] + daCarry                 dc   = dcNext + dA ⊙ ot ⊙ (1 − tanh²(cNext))
+ *     dot  = dA ⊙ tanh(cNext) ⊙ ot(1 − ot)         dft  = dc ⊙ cPrev ⊙ ft(1 − ft)
+ *     dit  = dc ⊙ cct ⊙ it(1 − it)                 dcct = dc ⊙ it ⊙ (1 − cct²)      dcPrev = dc ⊙ ft
+ *
+ * `carryA = 0` leaves `daCarry` out and `carryC = 0` leaves `dcNext` out (both zero after the last
+ * step). One cell step is `T = 1`, `t = 0` with `c = cNext`, `c0 = cPrev`.
  */
 function lstmGateGradKernel(
-  this: KernelThis<{ nA: number; m: number }>,
-  dcdot: DeviceArray, dcdotOff: number, cPrev: DeviceArray, cPrevOff: number,
-  ft: DeviceArray, ftOff: number, it: DeviceArray, itOff: number, cct: DeviceArray, cctOff: number,
+  this: KernelThis<GateGradConstants>,
+  da: DeviceArray, daOff: number, daCarry: DeviceArray, daCarryOff: number, dcNext: DeviceArray, dcNextOff: number,
+  c: DeviceArray, cOff: number, c0: DeviceArray, c0Off: number, gates: DeviceArray, gatesOff: number, t: number,
 ): number {
   const n = this.constants.nA * this.constants.m;
   const part = Math.floor((this.thread.x + 0.5) / n);
   const i = this.thread.x - part * n;
-  const dc = dcdot[dcdotOff + i]!;
+  const at = i * this.constants.T + t;
+  let dA = da[daOff + at]!;
+  if (this.constants.carryA === 1) {
+    dA += daCarry[daCarryOff + i]!;
+  }
+  let cPrev = 0;
+  if (t === 0) {
+    cPrev = c0[c0Off + i]!;
+  } else {
+    cPrev = c[cOff + at - 1]!;
+  }
+  const f = gates[gatesOff + i]!;
+  const u = gates[gatesOff + n + i]!;
+  const cc = gates[gatesOff + 2 * n + i]!;
+  const o = gates[gatesOff + 3 * n + i]!;
+  const tc = tanhOf(c[cOff + at]!);
+  let dc = dA * o * tanhGradFromOutput(tc);
+  if (this.constants.carryC === 1) {
+    dc += dcNext[dcNextOff + i]!;
+  }
   if (part === 0) {
-    return dc * cPrev[cPrevOff + i]! * sigmoidGradFromOutput(ft[ftOff + i]!);
+    return dc * cPrev * sigmoidGradFromOutput(f);
   }
   if (part === 1) {
-    return dc * cct[cctOff + i]! * sigmoidGradFromOutput(it[itOff + i]!);
+    return dc * cc * sigmoidGradFromOutput(u);
   }
   if (part === 2) {
-    return dc * it[itOff + i]! * tanhGradFromOutput(cct[cctOff + i]!);
+    return dc * u * tanhGradFromOutput(cc);
   }
   if (part === 3) {
-    return dcdot[dcdotOff + n + i]!;
+    return dA * tc * sigmoidGradFromOutput(o);
   }
-  return dc * ft[ftOff + i]!;
+  return dc * f;
 }
 
-/** `dconcat = Σ_g W_gᵀ·dg` `(K = nA + nX, m)`: `dconcat[k, c] = Σ_g Σ_r W_g[r, k]·dgates[g, r, c]`. */
+/** `lstmGateGradKernel` for step `t` of a `T`-step sequence, to run on `[da, daCarry, dcNext, c, c0, gates, t]`. */
+export function lstmGateGradDef(nA: number, m: number, T: number, carry: { readonly a: boolean; readonly c: boolean }): KernelDef {
+  return { name: 'lstmGateGrad', source: lstmGateGradKernel, size: 5 * nA * m, constants: { nA, m, T, carryA: carry.a ? 1 : 0, carryC: carry.c ? 1 : 0 } };
+}
+
+/**
+ * `dconcat = Σ_g W_gᵀ·dg` `(K = nA + nX, m)` from row `rowFrom` on (the output size says how many):
+ * `dconcat[k, c] = Σ_g Σ_r W_g[r, k]·dgates[g, r, c]`, `dgates (4, nA, m)`. Rows `< nA` are `daPrev`, the others `dxt`.
+ */
 function lstmInputGradKernel(
-  this: KernelThis<Sizes>,
+  this: KernelThis<Sizes & { rowFrom: number }>,
   Wf: DeviceArray, WfOff: number, Wi: DeviceArray, WiOff: number, Wc: DeviceArray, WcOff: number, Wo: DeviceArray, WoOff: number,
   dgates: DeviceArray, dgatesOff: number,
 ): number {
@@ -72,8 +86,9 @@ function lstmInputGradKernel(
   const m = this.constants.m;
   const K = nA + this.constants.nX;
   const n = nA * m;
-  const k = Math.floor((this.thread.x + 0.5) / m);
-  const c = this.thread.x - k * m;
+  const row = Math.floor((this.thread.x + 0.5) / m);
+  const c = this.thread.x - row * m;
+  const k = this.constants.rowFrom + row;
   let s = 0;
   for (let r = 0; r < nA; r++) {
     const d = dgatesOff + r * m + c;
@@ -138,10 +153,25 @@ function lstmBiasGradKernel(
   return s;
 }
 
+/** Rows `rowFrom … rowFrom + rows − 1` of `Σ_g W_gᵀ·dg` over `M` columns, to run on `[Wf, Wi, Wc, Wo, dgates]`. */
+export function lstmInputGradDef(nA: number, nX: number, M: number, rowFrom: number, rows: number): KernelDef {
+  return { name: 'lstmInputGrad', source: lstmInputGradKernel, size: rows * M, constants: { nA, nX, m: M, rowFrom } };
+}
+
+/** `[dWf; dWi; dWc; dWo]` summed over `M` columns, to run on `[dgates, aPrev, xt, accWf, accWi, accWc, accWo]`. */
+export function lstmWeightGradDef(nA: number, nX: number, M: number, acc: boolean): KernelDef {
+  return { name: 'lstmWeightGrad', source: lstmWeightGradKernel, size: 4 * nA * (nA + nX), constants: { nA, nX, m: M, acc: acc ? 1 : 0 } };
+}
+
+/** `[dbf; dbi; dbc; dbo]` summed over `M` columns, to run on `[dgates, accBf, accBi, accBc, accBo]`. */
+export function lstmBiasGradDef(nA: number, M: number, acc: boolean): KernelDef {
+  return { name: 'lstmBiasGrad', source: lstmBiasGradKernel, size: 4 * nA, constants: { nA, m: M, acc: acc ? 1 : 0 } };
+}
+
 /**
- * One LSTM step backward in five launches: `[dc; dot]`, the stacked gate gradients with
- * `dcPrev`, `dconcat = [daPrev; dxt]`, the weight gradients and the bias gradients (each
- * plus `acc`). Every kernel binds at most seven inputs, WebGPU's limit with the output.
+ * One LSTM step backward in five launches: the gates joined into `[ft; it; cct; ot]`, the stacked
+ * gate gradients with `dcPrev`, `dconcat = [daPrev; dxt]`, the weight gradients and the bias
+ * gradients (each plus `acc`). Every kernel binds at most seven inputs, WebGPU's limit with the output.
  */
 export function lstmCellBackward(ctx: GpuContext, p: LstmCellBackwardArgs, acc?: LstmWeightGrads): LstmCellBackwardResult {
   const [nA = 0, m = 0] = p.aPrev.shape;
@@ -149,22 +179,18 @@ export function lstmCellBackward(ctx: GpuContext, p: LstmCellBackwardArgs, acc?:
   const K = nA + nX;
   const n = nA * m;
   const dtype = p.xt.dtype;
-  const withAcc = acc === undefined ? 0 : 1;
-  const dcdot = ctx.run(
-    { name: 'lstmStateGrad', source: lstmStateGradKernel, size: 2 * n, constants: { nA, m, carry: p.daCarry === undefined ? 0 : 1 } },
-    [p.daNext, p.daCarry ?? p.daNext, p.dcNext, p.cNext, p.ot],
+  const gates = joinTime(ctx, [p.ft, p.it, p.cct, p.ot].map((g) => wholePart(g, n)), 1);
+  const dgates = ctx.run(
+    lstmGateGradDef(nA, m, 1, { a: p.daCarry !== undefined, c: true }),
+    [p.daNext, p.daCarry ?? p.daNext, p.dcNext, p.cNext, p.cPrev, gates, 0],
   );
-  const dgates = ctx.run({ name: 'lstmGateGrad', source: lstmGateGradKernel, size: 5 * n, constants: { nA, m } }, [dcdot, p.cPrev, p.ft, p.it, p.cct]);
-  const dconcat = ctx.run(
-    { name: 'lstmInputGrad', source: lstmInputGradKernel, size: K * m, constants: { nA, nX, m } },
-    [p.Wf, p.Wi, p.Wc, p.Wo, dgates],
-  );
+  const dconcat = ctx.run(lstmInputGradDef(nA, nX, m, 0, K), [p.Wf, p.Wi, p.Wc, p.Wo, dgates]);
   const dW = ctx.run(
-    { name: 'lstmWeightGrad', source: lstmWeightGradKernel, size: 4 * nA * K, constants: { nA, nX, m, acc: withAcc } },
+    lstmWeightGradDef(nA, nX, m, acc !== undefined),
     [dgates, p.aPrev, p.xt, ...(acc === undefined ? [dgates, dgates, dgates, dgates] : [acc.dWf, acc.dWi, acc.dWc, acc.dWo])],
   );
   const db = ctx.run(
-    { name: 'lstmBiasGrad', source: lstmBiasGradKernel, size: 4 * nA, constants: { nA, m, acc: withAcc } },
+    lstmBiasGradDef(nA, m, acc !== undefined),
     [dgates, ...(acc === undefined ? [dgates, dgates, dgates, dgates] : [acc.dbf, acc.dbi, acc.dbc, acc.dbo])],
   );
   const w = [nA, K];
@@ -182,6 +208,6 @@ export function lstmCellBackward(ctx: GpuContext, p: LstmCellBackwardArgs, acc?:
     dbc: ctx.view(db, 2 * nA, b, dtype),
     dbo: ctx.view(db, 3 * nA, b, dtype),
   };
-  ctx.free(dcdot, dgates, dconcat, dW, db);
+  ctx.free(gates, dgates, dconcat, dW, db);
   return result;
 }

@@ -1,6 +1,6 @@
 import type { LstmCellForwardArgs, LstmCellForwardResult, Tensor } from '@rnn/tensor';
 import type { GpuContext } from '../gpu-context.js';
-import type { DeviceArray, KernelThis } from '../gpu-runtime.js';
+import type { DeviceArray, KernelDef, KernelThis } from '../gpu-runtime.js';
 import { softmaxOutput } from './softmax-output.js';
 
 /** Compiled into kernels from `@rnn/tensor` (see `device-functions.ts`). */
@@ -65,6 +65,11 @@ function lstmStateKernel(
   return co[coOff + n + i]! * tanhOf(c);
 }
 
+/** The new state `[cNext; aNext]` `(2, nA, m)` from the gates, to run on `[[ft; it], [cct; ot], cPrev]`. */
+export function lstmStateDef(nA: number, m: number): KernelDef {
+  return { name: 'lstmState', source: lstmStateKernel, size: 2 * nA * m, constants: { nA, m } };
+}
+
 /**
  * One LSTM step forward in five launches: the gate pairs `[ft; it]` and `[cct; ot]`,
  * `[cNext; aNext]`, the logits and the column softmax. Each output tensor is a view of one of
@@ -79,7 +84,7 @@ export function lstmCellForward(ctx: GpuContext, p: LstmCellForwardArgs): LstmCe
     ctx.run({ name: 'lstmGatePair', source: lstmGatePairKernel, size: 2 * n, constants: { nA, nX, m, tanhFirst } }, [...gates, p.aPrev, p.xt]);
   const fi = pair(0, [p.Wf, p.bf, p.Wi, p.bi]);
   const co = pair(1, [p.Wc, p.bc, p.Wo, p.bo]);
-  const state = ctx.run({ name: 'lstmState', source: lstmStateKernel, size: 2 * n, constants: { nA, m } }, [fi, co, p.cPrev]);
+  const state = ctx.run(lstmStateDef(nA, m), [fi, co, p.cPrev]);
   const shape = [nA, m];
   const aNext = ctx.view(state, n, shape, dtype);
   const result: LstmCellForwardResult = {
@@ -89,7 +94,7 @@ export function lstmCellForward(ctx: GpuContext, p: LstmCellForwardArgs): LstmCe
     ot: ctx.view(co, n, shape, dtype),
     cNext: ctx.view(state, 0, shape, dtype),
     aNext,
-    ytPred: softmaxOutput(ctx, p.Wy, aNext, p.by, nA, m, dtype),
+    ytPred: softmaxOutput(ctx, p.Wy, aNext, p.by, nA, [m], dtype),
   };
   ctx.free(fi, co, state);
   return result;

@@ -1,6 +1,7 @@
 import type { RnnCellBackwardArgs, RnnCellBackwardResult, RnnCellForwardArgs, RnnCellForwardResult, RnnWeightGrads } from '@rnn/tensor';
 import type { GpuContext } from '../gpu-context.js';
-import type { DeviceArray, KernelThis } from '../gpu-runtime.js';
+import type { DeviceArray, KernelDef, KernelThis } from '../gpu-runtime.js';
+import { affineInputGradDef, affineWeightGradDef } from './affine.js';
 import { softmaxOutput } from './softmax-output.js';
 
 /** Compiled into kernels from `@rnn/tensor` (see `device-functions.ts`). */
@@ -30,84 +31,25 @@ function rnnStateKernel(
   return tanhOf(z);
 }
 
-/** `dtanh = (1 − aNext²) ⊙ (daNext + daCarry)`, `(nA, m)`; `carry = 0` leaves `daCarry` out. */
-function rnnDtanhKernel(
-  this: KernelThis<{ carry: number }>,
-  aNext: DeviceArray, aNextOff: number, daNext: DeviceArray, daNextOff: number, daCarry: DeviceArray, daCarryOff: number,
-): number {
-  let da = daNext[daNextOff + this.thread.x]!;
-  if (this.constants.carry === 1) {
-    da += daCarry[daCarryOff + this.thread.x]!;
-  }
-  return tanhGradFromOutput(aNext[aNextOff + this.thread.x]!) * da;
-}
-
-/** `[daPrev; dxt]` `(nA + nX, m)`: row `r < nA` is `Σ_k Waa[k, r]·dtanh[k, c]`, row `nA + q` is `Σ_k Wax[k, q]·dtanh[k, c]`. */
-function rnnInputGradKernel(
-  this: KernelThis<Sizes>,
-  Waa: DeviceArray, WaaOff: number, Wax: DeviceArray, WaxOff: number, dtanh: DeviceArray, dtanhOff: number,
-): number {
-  const nA = this.constants.nA;
-  const nX = this.constants.nX;
-  const m = this.constants.m;
-  const r = Math.floor((this.thread.x + 0.5) / m);
-  const c = this.thread.x - r * m;
-  let s = 0;
-  if (r < nA) {
-    for (let k = 0; k < nA; k++) {
-      s += Waa[WaaOff + k * nA + r]! * dtanh[dtanhOff + k * m + c]!;
-    }
-  } else {
-    for (let k = 0; k < nA; k++) {
-      s += Wax[WaxOff + k * nX + r - nA]! * dtanh[dtanhOff + k * m + c]!;
-    }
-  }
-  return s;
-}
-
 /**
- * `[dWaa | dWax | dba]`, flat `nA·nA + nA·nX + nA`: `dWaa = dtanh·aPrevᵀ`, `dWax = dtanh·xtᵀ`,
- * `dba = Σ_c dtanh`, each plus its accumulator when `acc = 1`.
+ * `dtanh = (1 − a[:, :, t]²) ⊙ (da[:, :, t] + daCarry)` `(nA, m)` from `a` and `da (nA, m, T)`; `carry = 0`
+ * leaves `daCarry` out. One cell step is `T = 1`, `t = 0`.
  */
-function rnnWeightGradKernel(
-  this: KernelThis<Sizes & { acc: number }>,
-  dtanh: DeviceArray, dtanhOff: number, aPrev: DeviceArray, aPrevOff: number, xt: DeviceArray, xtOff: number,
-  accWaa: DeviceArray, accWaaOff: number, accWax: DeviceArray, accWaxOff: number, accBa: DeviceArray, accBaOff: number,
+function rnnDtanhKernel(
+  this: KernelThis<{ carry: number; T: number }>,
+  a: DeviceArray, aOff: number, da: DeviceArray, daOff: number, daCarry: DeviceArray, daCarryOff: number, t: number,
 ): number {
-  const nA = this.constants.nA;
-  const nX = this.constants.nX;
-  const m = this.constants.m;
-  const p = this.thread.x;
-  let s = 0;
-  if (p < nA * nA) {
-    const r = Math.floor((p + 0.5) / nA);
-    const k = p - r * nA;
-    for (let c = 0; c < m; c++) {
-      s += dtanh[dtanhOff + r * m + c]! * aPrev[aPrevOff + k * m + c]!;
-    }
-    if (this.constants.acc === 1) {
-      s += accWaa[accWaaOff + p]!;
-    }
-  } else if (p < nA * (nA + nX)) {
-    const q = p - nA * nA;
-    const r = Math.floor((q + 0.5) / nX);
-    const k = q - r * nX;
-    for (let c = 0; c < m; c++) {
-      s += dtanh[dtanhOff + r * m + c]! * xt[xtOff + k * m + c]!;
-    }
-    if (this.constants.acc === 1) {
-      s += accWax[accWaxOff + q]!;
-    }
-  } else {
-    const r = p - nA * (nA + nX);
-    for (let c = 0; c < m; c++) {
-      s += dtanh[dtanhOff + r * m + c]!;
-    }
-    if (this.constants.acc === 1) {
-      s += accBa[accBaOff + r]!;
-    }
+  const at = this.thread.x * this.constants.T + t;
+  let d = da[daOff + at]!;
+  if (this.constants.carry === 1) {
+    d += daCarry[daCarryOff + this.thread.x]!;
   }
-  return s;
+  return tanhGradFromOutput(a[aOff + at]!) * d;
+}
+
+/** The `dtanh` kernel of step `t` of `a, da (nA, m, T)`, with or without a carried gradient, to run on `[a, da, daCarry, t]`. */
+export function rnnDtanhDef(nA: number, m: number, T: number, carry: boolean): KernelDef {
+  return { name: 'rnnDtanh', source: rnnDtanhKernel, size: nA * m, constants: { carry: carry ? 1 : 0, T } };
 }
 
 /** One RNN step forward: the state kernel, then logits and softmax (three launches). */
@@ -117,27 +59,20 @@ export function rnnCellForward(ctx: GpuContext, p: RnnCellForwardArgs): RnnCellF
   const dtype = p.xt.dtype;
   const a = ctx.run({ name: 'rnnState', source: rnnStateKernel, size: nA * m, constants: { nA, nX, m } }, [p.Waa, p.Wax, p.ba, p.aPrev, p.xt]);
   const aNext = ctx.view(a, 0, [nA, m], dtype);
-  const ytPred = softmaxOutput(ctx, p.Wya, a, p.by, nA, m, dtype);
+  const ytPred = softmaxOutput(ctx, p.Wya, a, p.by, nA, [m], dtype);
   ctx.free(a);
   return { aNext, ytPred };
 }
 
-/** One RNN step backward: `dtanh`, then `[daPrev; dxt]` and the weight gradients (three launches). */
+/** One RNN step backward: `dtanh`, then `[daPrev; dxt] = [Waa | Wax]ᵀ·dtanh` and `[dWaa | dWax | dba]` (three launches). */
 export function rnnCellBackward(ctx: GpuContext, p: RnnCellBackwardArgs, acc?: RnnWeightGrads): RnnCellBackwardResult {
   const [nA = 0, m = 0] = p.aPrev.shape;
   const nX = p.xt.shape[0] ?? 0;
   const dtype = p.xt.dtype;
-  const carry = p.daCarry === undefined ? 0 : 1;
-  const dtanh = ctx.run(
-    { name: 'rnnDtanh', source: rnnDtanhKernel, size: nA * m, constants: { carry } },
-    [p.aNext, p.daNext, p.daCarry ?? p.daNext],
-  );
-  const dconcat = ctx.run({ name: 'rnnInputGrad', source: rnnInputGradKernel, size: (nA + nX) * m, constants: { nA, nX, m } }, [p.Waa, p.Wax, dtanh]);
+  const dtanh = ctx.run(rnnDtanhDef(nA, m, 1, p.daCarry !== undefined), [p.aNext, p.daNext, p.daCarry ?? p.daNext, 0]);
+  const dconcat = ctx.run(affineInputGradDef('rnnInputGrad', { R: nA, colsA: nA, colsB: nX, M: m, rowFrom: 0, rows: nA + nX }), [p.Waa, p.Wax, dtanh]);
   const accInputs = acc === undefined ? [dtanh, dtanh, dtanh] : [acc.dWaa, acc.dWax, acc.dba];
-  const grads = ctx.run(
-    { name: 'rnnWeightGrad', source: rnnWeightGradKernel, size: nA * (nA + nX + 1), constants: { nA, nX, m, acc: acc === undefined ? 0 : 1 } },
-    [dtanh, p.aPrev, p.xt, ...accInputs],
-  );
+  const grads = ctx.run(affineWeightGradDef('rnnWeightGrad', { R: nA, nP: nA, nX, M: m, acc: acc !== undefined }), [dtanh, p.aPrev, p.xt, ...accInputs]);
   const result = {
     daPrev: ctx.view(dconcat, 0, [nA, m], dtype),
     dxt: ctx.view(dconcat, nA * m, [nX, m], dtype),

@@ -1,46 +1,42 @@
-import type { DType, Tensor } from '@rnn/tensor';
+import type { DType, SoftmaxOutputArgs, Tensor } from '@rnn/tensor';
 import type { GpuContext, KernelInput } from '../gpu-context.js';
 import type { DeviceArray, KernelThis } from '../gpu-runtime.js';
+import { affine } from './affine.js';
 
-/** `z = W·a + b` `(nY, m)` for flat `p = r·m + c`: `z[r, c] = b[r] + Σ_k W[r, k]·a[k, c]`, `W (nY, nA)`. */
-function logitsKernel(
-  this: KernelThis<{ nY: number; nA: number; m: number }>,
-  W: DeviceArray, WOff: number, a: DeviceArray, aOff: number, b: DeviceArray, bOff: number,
-): number {
-  const nA = this.constants.nA;
-  const m = this.constants.m;
-  const r = Math.floor((this.thread.x + 0.5) / m);
-  const c = this.thread.x - r * m;
-  let z = b[bOff + r]!;
-  for (let k = 0; k < nA; k++) {
-    z += W[WOff + r * nA + k]! * a[aOff + k * m + c]!;
-  }
-  return z;
-}
-
-/** Softmax down each column of `z (nY, m)`: `e^{z[r,c] − max_k z[k,c]} / Σ_k e^{z[k,c] − max_k z[k,c]}`. */
-function softmaxColumnsKernel(this: KernelThis<{ nY: number; m: number }>, z: DeviceArray, zOff: number): number {
+/** Softmax down each column of `z (nY, M)`: `e^{z[r,c] − max_k z[k,c]} / Σ_k e^{z[k,c] − max_k z[k,c]}`. */
+function softmaxColumnsKernel(this: KernelThis<{ nY: number; M: number }>, z: DeviceArray, zOff: number): number {
   const nY = this.constants.nY;
-  const m = this.constants.m;
-  const r = Math.floor((this.thread.x + 0.5) / m);
-  const c = this.thread.x - r * m;
+  const M = this.constants.M;
+  const r = Math.floor((this.thread.x + 0.5) / M);
+  const c = this.thread.x - r * M;
   let top = z[zOff + c]!;
   for (let k = 1; k < nY; k++) {
-    top = Math.max(top, z[zOff + k * m + c]!);
+    top = Math.max(top, z[zOff + k * M + c]!);
   }
   let sum = 0;
   for (let k = 0; k < nY; k++) {
-    sum += Math.exp(z[zOff + k * m + c]! - top);
+    sum += Math.exp(z[zOff + k * M + c]! - top);
   }
-  return Math.exp(z[zOff + r * m + c]! - top) / sum;
+  return Math.exp(z[zOff + r * M + c]! - top) / sum;
 }
 
-/** `ytPred = softmax(W·a + b)` `(nY, m)` from `a (nA, m)`: two launches, logits then the column softmax. */
-export function softmaxOutput(ctx: GpuContext, W: Tensor, a: KernelInput, b: Tensor, nA: number, m: number, dtype: DType): Tensor {
+/**
+ * `ŷ = softmax(W·a + b)` `(nY, …columns)` from `a (nA, …columns)`: `columns` is `[m]` for one step and
+ * `[m, T]` for a sequence, which time last is the matrix `(nA, m·T)`. Two launches either way:
+ * the logits (`affine`) and the column softmax.
+ */
+export function softmaxOutput(ctx: GpuContext, W: Tensor, a: KernelInput, b: Tensor, nA: number, columns: readonly number[], dtype: DType): Tensor {
   const nY = W.shape[0] ?? 0;
-  const logits = ctx.run({ name: 'logits', source: logitsKernel, size: nY * m, constants: { nY, nA, m } }, [W, a, b]);
-  const y = ctx.run({ name: 'softmax', source: softmaxColumnsKernel, size: nY * m, constants: { nY, m } }, [logits]);
-  const ytPred = ctx.view(y, 0, [nY, m], dtype);
+  const M = columns.reduce((x, y) => x * y, 1);
+  const logits = affine(ctx, 'logits', W, a, b, { R: nY, n: nA, M, ld: nA, col0: 0 });
+  const y = ctx.run({ name: 'softmax', source: softmaxColumnsKernel, size: nY * M, constants: { nY, M } }, [logits]);
+  const yPred = ctx.view(y, 0, [nY, ...columns], dtype);
   ctx.free(logits, y);
-  return ytPred;
+  return yPred;
+}
+
+/** The `softmaxOutput` kernel: the output layer of every step of `a (nA, m, T)` at once, `(nY, m, T)`. */
+export function softmaxOutputSequence(ctx: GpuContext, p: SoftmaxOutputArgs): Tensor {
+  const [nA = 0, ...columns] = p.a.shape;
+  return softmaxOutput(ctx, p.W, p.a, p.b, nA, columns, p.a.dtype);
 }

@@ -1,6 +1,6 @@
-import type { Tensor } from '@rnn/tensor';
+import { BackendError, type Tensor } from '@rnn/tensor';
 import { DeviceBuffer } from '../device-buffer.js';
-import type { GpuContext } from '../gpu-context.js';
+import type { BufferSlice, GpuContext } from '../gpu-context.js';
 import type { DeviceArray, KernelDef, KernelThis } from '../gpu-runtime.js';
 
 /** `out[i] = a[aOff + i]`, `(n)`: uploads host values (offset 0) or copies a view. */
@@ -8,23 +8,58 @@ function copyKernel(this: KernelThis<object>, a: DeviceArray, aOff: number): num
   return a[aOff + this.thread.x]!;
 }
 
-/** `out[i, j] = x[i, j, t]` over the flat index `i·m + j` of `(n, m)`; `x (n, m, T)` stores `x[i, j, t]` at `(i·m + j)·T + t`. */
-function sliceTimeKernel(this: KernelThis<{ T: number }>, x: DeviceArray, xOff: number, t: number): number {
-  return x[xOff + this.thread.x * this.constants.T + t]!;
+/**
+ * `L` consecutive steps of `x (Q, T)` from step `t`, time first: `out[s, i] = x[i, t + s]` for flat
+ * `p = s·Q + i`; `x (n, m, T)` stores `x[i, j, t]` at `(i·m + j)·T + t`, so `Q = n·m`. One step
+ * (`L = 1`) is `x[:, :, t]`.
+ */
+function timeSlicesKernel(this: KernelThis<{ Q: number; T: number }>, x: DeviceArray, xOff: number, t: number): number {
+  const s = Math.floor((this.thread.x + 0.5) / this.constants.Q);
+  const i = this.thread.x - s * this.constants.Q;
+  return x[xOff + i * this.constants.T + t + s]!;
 }
 
+/** Steps taken (`T1…T6`) and own time lengths (`S1…S6`) of the six inputs of `joinTimeKernel`. */
+type JoinConstants = {
+  T1: number; T2: number; T3: number; T4: number; T5: number; T6: number;
+  S1: number; S2: number; S3: number; S4: number; S5: number; S6: number;
+};
+
 /**
- * Concatenates `a (n, m, T1)` and `b (n, m, T2)` along time into `(n, m, T1 + T2)`:
- * for flat output `p = q·T + s` (q = i·m + j), `s < T1` takes `a[q·T1 + s]`, else `b[q·T2 + s − T1]`.
+ * Joins up to six inputs along time into `(Q, T)`, `T = T1 + … + T6`: input `i` is `(Q, S_i)` and
+ * gives its first `T_i ≤ S_i` steps. For flat output `p = q·T + s`, the input with
+ * `T1 + … + T(i−1) ≤ s < T1 + … + T_i` gives `in_i[q·S_i + s − (T1 + … + T(i−1))]`. With `Q = 1`
+ * it concatenates flat arrays; an unused input has `T_i = 0`.
  */
-function joinTimeKernel(this: KernelThis<{ T1: number; T2: number }>, a: DeviceArray, aOff: number, b: DeviceArray, bOff: number): number {
-  const T = this.constants.T1 + this.constants.T2;
+function joinTimeKernel(
+  this: KernelThis<JoinConstants>,
+  a: DeviceArray, aOff: number, b: DeviceArray, bOff: number, c: DeviceArray, cOff: number,
+  d: DeviceArray, dOff: number, e: DeviceArray, eOff: number, f: DeviceArray, fOff: number,
+): number {
+  const T = this.constants.T1 + this.constants.T2 + this.constants.T3 + this.constants.T4 + this.constants.T5 + this.constants.T6;
   const q = Math.floor((this.thread.x + 0.5) / T);
-  const s = this.thread.x - q * T;
+  let s = this.thread.x - q * T;
   if (s < this.constants.T1) {
-    return a[aOff + q * this.constants.T1 + s]!;
+    return a[aOff + q * this.constants.S1 + s]!;
   }
-  return b[bOff + q * this.constants.T2 + s - this.constants.T1]!;
+  s -= this.constants.T1;
+  if (s < this.constants.T2) {
+    return b[bOff + q * this.constants.S2 + s]!;
+  }
+  s -= this.constants.T2;
+  if (s < this.constants.T3) {
+    return c[cOff + q * this.constants.S3 + s]!;
+  }
+  s -= this.constants.T3;
+  if (s < this.constants.T4) {
+    return d[dOff + q * this.constants.S4 + s]!;
+  }
+  s -= this.constants.T4;
+  if (s < this.constants.T5) {
+    return e[eOff + q * this.constants.S5 + s]!;
+  }
+  s -= this.constants.T5;
+  return f[fOff + q * this.constants.S6 + s]!;
 }
 
 /** `out = a + b`, element-wise. */
@@ -40,31 +75,100 @@ export function copyDef(name: 'upload' | 'copy', size: number): KernelDef {
 /** `x (n,m,T)` → `x[:, :, t]` `(n,m)`: one launch, `t` is an argument so one kernel serves every step. */
 export function sliceTime(ctx: GpuContext, x: Tensor, t: number): Tensor {
   const [n = 0, m = 0, T = 1] = x.shape;
-  const out = ctx.run({ name: 'sliceTime', source: sliceTimeKernel, size: n * m, constants: { T } }, [x, t]);
+  const out = ctx.run({ name: 'sliceTime', source: timeSlicesKernel, size: n * m, constants: { Q: n * m, T } }, [x, t]);
   const step = ctx.view(out, 0, [n, m], x.dtype);
   ctx.free(out);
   return step;
 }
 
 /**
- * `T` tensors `(n,m)` → `(n,m,T)`. A kernel takes a fixed number of inputs, so the steps are
- * joined pairwise in a balanced tree: `T − 1` launches, each value copied `⌈log₂ T⌉` times.
+ * `x (n, m, T)` time first, `(T, n, m)`, in one launch: step `t` is the `(n, m)` block from
+ * `t·n·m`, so per-step tensors can view it. The caller owns the buffer.
  */
+export function timeMajor(ctx: GpuContext, x: Tensor | BufferSlice, n: number, m: number, T: number): DeviceBuffer {
+  return ctx.run({ name: 'timeMajor', source: timeSlicesKernel, size: n * m * T, constants: { Q: n * m, T } }, [x, 0]);
+}
+
+/** One input of `joinTime`: the first `steps` time steps of `input`, `(Q, stride)` with `stride ≥ steps`. */
+export interface TimePart {
+  readonly input: Tensor | DeviceBuffer | BufferSlice;
+  readonly steps: number;
+  readonly stride: number;
+}
+
+/** Inputs per `joinTime` launch: WebGPU binds at most 8 storage buffers, the output included, and 7 keeps one spare. */
+const JOIN_FAN_IN = 6;
+
+/** A whole buffer as one part of `joinTime`: `(Q, steps)`. */
+export function wholePart(input: Tensor | DeviceBuffer | BufferSlice, steps: number): TimePart {
+  return { input, steps, stride: steps };
+}
+
+/**
+ * Joins `parts` along time into `(Q, Σ steps)`, up to six per launch, level after level: `P` parts
+ * take about `(P − 1)/5` launches and each value is copied `⌈log₆ P⌉` times. One whole part that is
+ * already a buffer is returned as it is. The caller owns the result and keeps owning the parts.
+ */
+export function joinTime(ctx: GpuContext, parts: readonly TimePart[], Q: number): DeviceBuffer {
+  let level = parts.filter((part) => part.steps > 0);
+  const made = new Set<DeviceBuffer>();
+  if (level.length === 0) throw new BackendError('joinTime', 'gpujs', 'there are no time steps to join');
+  for (;;) {
+    const [first] = level;
+    if (level.length === 1 && isWhole(first)) return made.has(first.input) ? first.input : first.input.retain();
+    const next: TimePart[] = [];
+    for (let g = 0; g < level.length; g += JOIN_FAN_IN) {
+      const group = level.slice(g, g + JOIN_FAN_IN);
+      const [single] = group;
+      if (group.length === 1 && level.length > 1 && isWhole(single)) {
+        next.push(single);
+        continue;
+      }
+      const joined = ctx.run(joinDef(group, Q), padded(group));
+      made.add(joined);
+      next.push(wholePart(joined, group.reduce((sum, part) => sum + part.steps, 0)));
+    }
+    for (const buffer of made) {
+      if (!next.some((part) => part.input === buffer)) {
+        made.delete(buffer);
+        ctx.free(buffer);
+      }
+    }
+    level = next;
+  }
+}
+
+/** A part that is a whole buffer, which `joinTime` can hand on without copying it. */
+function isWhole(part: TimePart | undefined): part is TimePart & { input: DeviceBuffer } {
+  return part !== undefined && part.input instanceof DeviceBuffer && part.steps === part.stride;
+}
+
+function joinDef(group: readonly TimePart[], Q: number): KernelDef {
+  const steps = (i: number): number => group[i]?.steps ?? 0;
+  const stride = (i: number): number => group[i]?.stride ?? 1;
+  const T = group.reduce((sum, part) => sum + part.steps, 0);
+  return {
+    name: 'joinTime',
+    source: joinTimeKernel,
+    size: Q * T,
+    constants: {
+      T1: steps(0), T2: steps(1), T3: steps(2), T4: steps(3), T5: steps(4), T6: steps(5),
+      S1: stride(0), S2: stride(1), S3: stride(2), S4: stride(3), S5: stride(4), S6: stride(5),
+    },
+  };
+}
+
+/** The group's inputs, the first one repeated in the unused slots (their `T_i = 0`, never read). */
+function padded(group: readonly TimePart[]): (Tensor | DeviceBuffer | BufferSlice)[] {
+  const first = (group[0] as TimePart).input;
+  return Array.from({ length: JOIN_FAN_IN }, (_, i) => group[i]?.input ?? first);
+}
+
+/** `T` tensors `(n,m)` → `(n,m,T)`, joined six at a time (`joinTime`); always a new buffer. */
 export function stackTime(ctx: GpuContext, steps: readonly Tensor[]): Tensor {
   const first = steps[0] as Tensor;
   const [n = 0, m = 0] = first.shape;
-  const join = (from: number, to: number): { input: Tensor | DeviceBuffer; T: number } => {
-    if (to - from === 1) return { input: steps[from] as Tensor, T: 1 };
-    const mid = from + Math.floor((to - from) / 2);
-    const left = join(from, mid);
-    const right = join(mid, to);
-    const def = { name: 'stackTime', source: joinTimeKernel, size: n * m * (to - from), constants: { T1: left.T, T2: right.T } };
-    const joined = ctx.run(def, [left.input, right.input]);
-    for (const part of [left.input, right.input]) if (part instanceof DeviceBuffer) ctx.free(part);
-    return { input: joined, T: to - from };
-  };
-  const all = join(0, steps.length);
-  const buffer = all.input instanceof DeviceBuffer ? all.input : ctx.run(copyDef('copy', n * m), [all.input]);
+  const buffer = joinTime(ctx, steps.map((s) => wholePart(s, 1)), n * m);
   const stacked = ctx.view(buffer, 0, [n, m, steps.length], first.dtype);
   ctx.free(buffer);
   return stacked;

@@ -1,0 +1,57 @@
+import type { GpuContext, KernelInput } from '../gpu-context.js';
+import type { DeviceBuffer } from '../device-buffer.js';
+import type { DeviceArray, KernelThis } from '../gpu-runtime.js';
+
+/** Compiled into kernels from `@rnn/tensor` (see `device-functions.ts`). */
+declare function sigmoid(x: number): number;
+declare function tanhOf(x: number): number;
+
+/** Sizes and activation rows of `recurrentGatesKernel`. */
+type GatesConstants = { nA: number; m: number; T: number; ld: number; tanhFrom: number; tanhTo: number };
+
+/**
+ * One step of a recurrence whose input projection was computed for every step beforehand:
+ * `z[j, c] = zx[j, c, t] + Σ_{k<nA} W[j·ld + k]·aPrev[k, c]` `(R, m)` with `zx (R, m, T)`, then `tanh(z)`
+ * for rows `tanhFrom ≤ j < tanhTo` and `σ(z)` for the others. RNN: `R = nA`, `W = Waa`, every row
+ * tanh. LSTM: `R = 4·nA`, `W = [Wf; Wi; Wc; Wo]` with rows of `ld = nA + nX` (only their first `nA`
+ * columns are read here), tanh for the candidate rows, giving `[ft; it; cct; ot]`.
+ */
+function recurrentGatesKernel(
+  this: KernelThis<GatesConstants>,
+  W: DeviceArray, WOff: number, zx: DeviceArray, zxOff: number, aPrev: DeviceArray, aPrevOff: number, t: number,
+): number {
+  const m = this.constants.m;
+  const j = Math.floor((this.thread.x + 0.5) / m);
+  const c = this.thread.x - j * m;
+  let z = zx[zxOff + this.thread.x * this.constants.T + t]!;
+  for (let k = 0; k < this.constants.nA; k++) {
+    z += W[WOff + j * this.constants.ld + k]! * aPrev[aPrevOff + k * m + c]!;
+  }
+  if (j >= this.constants.tanhFrom && j < this.constants.tanhTo) {
+    return tanhOf(z);
+  }
+  return sigmoid(z);
+}
+
+/** What `recurrentGates` needs: the recurrent weights (rows of `ld` values) and the projection `zx (R, m, T)`. */
+export interface Recurrence {
+  readonly name: string;
+  readonly W: KernelInput;
+  readonly zx: KernelInput;
+  readonly R: number;
+  readonly nA: number;
+  readonly m: number;
+  readonly T: number;
+  readonly ld: number;
+  /** Rows `[from, to)` that take tanh; the others take σ. */
+  readonly tanhRows: readonly [number, number];
+}
+
+/** Step `t` of `r` from `aPrev (nA, m)`: one launch, `(R, m)`; the caller owns the buffer. */
+export function recurrentGates(ctx: GpuContext, r: Recurrence, aPrev: KernelInput, t: number): DeviceBuffer {
+  const [tanhFrom, tanhTo] = r.tanhRows;
+  return ctx.run(
+    { name: r.name, source: recurrentGatesKernel, size: r.R * r.m, constants: { nA: r.nA, m: r.m, T: r.T, ld: r.ld, tanhFrom, tanhTo } },
+    [r.W, r.zx, aPrev, t],
+  );
+}
