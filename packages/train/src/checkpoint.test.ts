@@ -109,3 +109,44 @@ describe('checkpoints', () => {
     expect(() => encodeCheckpoint(bad)).toThrow(/parameter Wf should hold \(5, 9\) = 45 values, got 3/);
   });
 });
+
+describe('checkpoint values and metadata', () => {
+  it('refuses to encode weights that are not finite', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const Wy = data.parameters.Wy!.slice();
+      Wy[2] = bad;
+      let error: unknown;
+      try {
+        encodeCheckpoint({ ...data, parameters: { ...data.parameters, Wy } });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CheckpointError);
+      expect((error as CheckpointError).problem).toBe('non-finite');
+      expect((error as CheckpointError).message).toMatch(new RegExp(`parameter Wy holds ${bad} at index 2`));
+    }
+  });
+
+  it('rejects stored weights that are not finite', () => {
+    const bytes = encodeCheckpoint(data);
+    new DataView(bytes.buffer).setFloat64(bytes.length - 12, Number.NaN, true);
+    rejects(reseal(bytes), 'non-finite', /parameter by holds NaN/);
+  });
+
+  it('validates the metadata it knows on load, with a CheckpointError', () => {
+    const bytes = encodeCheckpoint(data);
+    rejects(editHeader(bytes.slice(), (h) => (h.metadata = { iterations: { toString: 1 } })), 'metadata', /metadata\.iterations must be a non-negative integer, got \{"toString":1\}/);
+    rejects(editHeader(bytes.slice(), (h) => (h.metadata = { iterations: -1 })), 'metadata', /iterations/);
+    rejects(editHeader(bytes.slice(), (h) => (h.metadata = { learningRate: 'fast' })), 'metadata', /metadata\.learningRate must be a positive number/);
+    rejects(editHeader(bytes.slice(), (h) => (h.metadata = { schedule: 3 })), 'metadata', /metadata\.schedule/);
+    rejects(editHeader(bytes.slice(), (h) => (h.metadata = [1, 2])), 'metadata', /metadata must be a JSON object/);
+    rejects(editHeader(bytes.slice(), (h) => (h.metadata = 'x')), 'metadata', /metadata must be a JSON object/);
+    const free = decodeCheckpoint(editHeader(bytes.slice(), (h) => (h.metadata = { iterations: 3, note: { any: ['json'] } })));
+    expect(free.metadata).toEqual({ iterations: 3, note: { any: ['json'] } });
+    expect(decodeCheckpoint(editHeader(bytes.slice(), (h) => delete h.metadata)).metadata).toEqual({});
+  });
+
+  it('refuses to encode metadata it would refuse to read', () => {
+    expect(() => encodeCheckpoint({ ...data, metadata: { iterations: 1.5 } })).toThrow(/checkpoint rejected \(metadata\): metadata\.iterations must be a non-negative integer/);
+  });
+});

@@ -1,6 +1,6 @@
 import { crc32 } from './crc32.js';
 import { CheckpointError } from './errors.js';
-import { parameterShapes, type CellType, type HostParameters } from './parameters.js';
+import { checkCell, parameterShapes, type CellType, type HostParameters } from './parameters.js';
 import { Vocabulary } from './vocabulary.js';
 
 /** The format version this code writes and the only one it reads. */
@@ -12,6 +12,28 @@ export const CHECKPOINT_MAGIC = Uint8Array.of(0x89, 0x52, 0x4e, 0x4e, 0x43, 0x4b
 const FORMAT = 'rnn-train-checkpoint';
 const PREFIX = 16;
 
+/**
+ * Facts about a model saved with it. `@rnn/train` writes the named ones (`SequenceModel.create`
+ * and `fit`) and checks their types when it reads a checkpoint; any other JSON value may sit
+ * beside them.
+ */
+export interface CheckpointMetadata {
+  /** Iterations trained so far, over every `fit` call: a non-negative integer. */
+  readonly iterations?: number | undefined;
+  /** The seed `SequenceModel.create` drew the weights from: an integer. */
+  readonly initSeed?: number | undefined;
+  /** The optimizer of the last `fit`: `adam`, `sgd` or a custom optimizer's name. */
+  readonly optimizer?: string | undefined;
+  /** Names per batch in the last `fit`: a positive integer. */
+  readonly batchSize?: number | undefined;
+  /** Learning rate of the last `fit`: a positive number. */
+  readonly learningRate?: number | undefined;
+  /** Learning-rate schedule of the last `fit`: `constant` or `cosine`. */
+  readonly schedule?: string | undefined;
+  /** Anything else, as JSON. */
+  readonly [key: string]: unknown;
+}
+
 /** What a checkpoint holds. */
 export interface CheckpointData {
   /** `lstm` or `rnn`. */
@@ -22,8 +44,8 @@ export interface CheckpointData {
   readonly vocabulary: readonly string[];
   /** float64 values by NumPy key, in `parameterShapes` order and shape. */
   readonly parameters: HostParameters;
-  /** Free-form JSON about the training run (iterations, seed, losses …). */
-  readonly metadata?: Readonly<Record<string, unknown>> | undefined;
+  /** JSON about the training run (iterations, seed, losses …); see `CheckpointMetadata`. */
+  readonly metadata?: CheckpointMetadata | undefined;
 }
 
 /** The JSON header, as stored. */
@@ -35,7 +57,7 @@ interface Header {
   vocabulary: string[];
   dtype: 'float64';
   tensors: { name: string; shape: [number, number] }[];
-  metadata: Record<string, unknown>;
+  metadata: CheckpointMetadata;
 }
 
 /**
@@ -49,9 +71,20 @@ interface Header {
  *         0–7 bytes zero padding to a multiple of 8
  *         …         weights: float64, each tensor in C order, in header order
  *         u32       CRC-32 of every byte before it
+ *
+ * Refuses, with a `CheckpointError`, weights that are not finite (`non-finite`: a diverged
+ * model is never written), parameters of the wrong size (`header`) and metadata of the wrong
+ * type (`metadata`, see `CheckpointMetadata`).
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeCheckpoint({ cell: 'lstm', hiddenSize: 64, vocabulary: vocabulary.chars, parameters, metadata: { iterations: 1000 } });
+ * decodeCheckpoint(bytes).metadata?.iterations;   // 1000
+ * ```
  */
 export function encodeCheckpoint(data: CheckpointData): Uint8Array {
   const fn = 'encodeCheckpoint';
+  checkCell(fn, data.cell);
   const vocabulary = new Vocabulary(data.vocabulary);
   const shapes = parameterShapes(data.cell, { nX: vocabulary.size, nA: data.hiddenSize, nY: vocabulary.size });
   const header: Header = {
@@ -62,7 +95,7 @@ export function encodeCheckpoint(data: CheckpointData): Uint8Array {
     vocabulary: [...vocabulary.chars],
     dtype: 'float64',
     tensors: shapes.map(([name, [r, c]]) => ({ name, shape: [r, c] })),
-    metadata: { ...(data.metadata ?? {}) },
+    metadata: checkMetadata(fn, data.metadata ?? {}),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const weightsOffset = align8(PREFIX + json.length);
@@ -72,6 +105,8 @@ export function encodeCheckpoint(data: CheckpointData): Uint8Array {
     if (values === undefined || values.length !== r * c) {
       throw new CheckpointError(fn, 'header', `parameter ${name} should hold (${r}, ${c}) = ${r * c} values, got ${values?.length ?? 'none'}`);
     }
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new CheckpointError(fn, 'non-finite', `parameter ${name} holds ${values[bad]} at index ${bad}; a model with non-finite weights is not saved`);
     weightCount += r * c;
   }
   const bytes = new Uint8Array(weightsOffset + weightCount * 8 + 4);
@@ -105,7 +140,14 @@ export interface CheckpointExpectation {
  * Decodes and validates a checkpoint; nothing is returned unless every check passes. Throws a
  * `CheckpointError` whose `problem` says why: `truncated`, `magic` (not a checkpoint),
  * `version` (another format version), `checksum` (bytes changed since they were written),
- * `header` (a header that does not describe its weights) or `mismatch` (not the model `expect` describes).
+ * `header` (a header that does not describe its weights), `mismatch` (not the model `expect`
+ * describes), `non-finite` (weights holding NaN or ±∞) or `metadata` (a `CheckpointMetadata`
+ * entry of the wrong type).
+ *
+ * @example
+ * ```ts
+ * const { cell, hiddenSize, parameters } = decodeCheckpoint(bytes, { cell: 'lstm' });   // throws unless an LSTM
+ * ```
  */
 export function decodeCheckpoint(bytes: Uint8Array, expect: CheckpointExpectation = {}): CheckpointData {
   const fn = 'decodeCheckpoint';
@@ -137,7 +179,8 @@ export function decodeCheckpoint(bytes: Uint8Array, expect: CheckpointExpectatio
   for (const [name, [r, c]] of shapes) {
     const values = new Float64Array(r * c);
     for (let i = 0; i < values.length; i++, offset += 8) values[i] = view.getFloat64(offset, true);
-    if (!values.every(Number.isFinite)) throw new CheckpointError(fn, 'header', `parameter ${name} holds non-finite values`);
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new CheckpointError(fn, 'non-finite', `parameter ${name} holds ${values[bad]} at index ${bad}`);
     parameters[name] = values;
   }
   return { cell: header.cell, hiddenSize: header.hiddenSize, vocabulary: header.vocabulary, parameters, metadata: header.metadata };
@@ -167,7 +210,32 @@ function parseHeader(fn: string, json: Uint8Array): Header {
   } catch (cause) {
     bad(`vocabulary is invalid (${(cause as Error).message})`);
   }
-  return { ...(h as Header), metadata: typeof h.metadata === 'object' && h.metadata !== null ? h.metadata : {} };
+  return { ...(h as Header), metadata: h.metadata === undefined ? {} : checkMetadata(fn, h.metadata) };
+}
+
+/** The types of `CheckpointMetadata`'s named entries: each check says what the value must be, or null when it is. */
+const METADATA_CHECKS: Readonly<Record<string, (v: unknown) => string | null>> = {
+  iterations: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? null : 'a non-negative integer'),
+  initSeed: (v) => (typeof v === 'number' && Number.isInteger(v) ? null : 'an integer'),
+  optimizer: (v) => (typeof v === 'string' ? null : 'a string'),
+  batchSize: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? null : 'a positive integer'),
+  learningRate: (v) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? null : 'a positive number'),
+  schedule: (v) => (v === 'constant' || v === 'cosine' ? null : '"constant" or "cosine"'),
+};
+
+/** A copy of `metadata` after checking that it is a JSON object whose named entries have their types. */
+function checkMetadata(fn: string, metadata: unknown): Record<string, unknown> {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new CheckpointError(fn, 'metadata', `metadata must be a JSON object, got ${JSON.stringify(metadata)}`);
+  }
+  const copy: Record<string, unknown> = { ...metadata };
+  for (const [key, check] of Object.entries(METADATA_CHECKS)) {
+    const value = copy[key];
+    if (value === undefined) continue;
+    const want = check(value);
+    if (want !== null) throw new CheckpointError(fn, 'metadata', `metadata.${key} must be ${want}, got ${JSON.stringify(value)}`);
+  }
+  return copy;
 }
 
 function checkExpectation(fn: string, header: Header, expect: CheckpointExpectation): void {

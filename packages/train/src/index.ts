@@ -1,3 +1,10 @@
+/**
+ * Training for the `@rnn` cells: the softmax output layer's loss and gradient, optimizers,
+ * clipping, padded batches, sampling, checkpoints and `SequenceModel`, a character-level model
+ * with `fit`, `evaluate`, `sample`, `save` and `load`.
+ *
+ * @module @rnn/train
+ */
 export { Vocabulary, END_OF_NAME } from './vocabulary.js';
 export {
   LSTM_PARAMETER_NAMES,
@@ -31,6 +38,7 @@ export {
   type CrossEntropy,
   type OutputLayerGradients,
 } from './loss.js';
+export { yieldToEventLoop } from './event-loop.js';
 export { lossAndGradients, batchLoss, type StepOptions, type StepResult, type HiddenDims } from './train-step.js';
 export { Sgd, Adam, type Optimizer, type AdamOptions } from './optimizers.js';
 export { clipByValue, clipByGlobalNorm, globalNorm } from './clip.js';
@@ -44,12 +52,16 @@ export {
   CHECKPOINT_MAGIC,
   type CheckpointData,
   type CheckpointExpectation,
+  type CheckpointMetadata,
 } from './checkpoint.js';
-export { CheckpointError, type CheckpointProblem } from './errors.js';
+export { CheckpointError, TrainingDivergedError, NonFiniteError, type CheckpointProblem } from './errors.js';
 export {
   SequenceModel,
   scheduledRate,
   type SequenceModelConfig,
+  type CreateOptions,
+  type LoadOptions,
+  type EvaluateOptions,
   type FitOptions,
   type FitProgress,
   type FitReport,

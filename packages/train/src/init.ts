@@ -1,5 +1,5 @@
 import { InvalidArgumentError, RandomState } from '@rnn/tensor';
-import { parameterShapes, type CellType, type HostParameters, type ModelDims } from './parameters.js';
+import { checkCell, parameterShapes, type CellType, type HostParameters, type ModelDims } from './parameters.js';
 
 /**
  * How weights are drawn.
@@ -23,6 +23,7 @@ export interface InitOptions {
  * for the RNN), each filled in C order, so the same seed gives the same model everywhere.
  */
 export function initParameters(cell: CellType, dims: ModelDims, { seed, scheme = 'scaled' }: InitOptions): Record<string, Float64Array> {
+  checkCell('initParameters', cell);
   for (const [key, value] of Object.entries(dims)) {
     if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('initParameters', `dims.${key}`, `must be a positive integer, got ${value}`);
   }

@@ -4,6 +4,16 @@ import type { LstmParameters, RnnParameters } from '@rnn/cells';
 /** Which recurrent cell a model runs. */
 export type CellType = 'lstm' | 'rnn';
 
+/** Every `CellType`, for checks and messages. */
+const CELL_TYPES: readonly CellType[] = ['lstm', 'rnn'];
+
+/** Throws an `InvalidArgumentError` naming `fn` unless `cell` is a supported cell. */
+export function checkCell(fn: string, cell: unknown): asserts cell is CellType {
+  if (!CELL_TYPES.some((c) => c === cell)) {
+    throw new InvalidArgumentError(fn, 'cell', `must be ${CELL_TYPES.map((c) => `'${c}'`).join(' or ')}, got ${typeof cell === 'string' ? `'${cell}'` : String(cell)}`);
+  }
+}
+
 /** The LSTM parameter names, NumPy's keys, in the order they are drawn and stored. */
 export const LSTM_PARAMETER_NAMES = ['Wf', 'bf', 'Wi', 'bi', 'Wc', 'bc', 'Wo', 'bo', 'Wy', 'by'] as const;
 /** The RNN parameter names, NumPy's keys, in the order they are drawn and stored. */
@@ -27,6 +37,7 @@ export type HostParameters = Readonly<Record<string, Float64Array>>;
 
 /** The name and `(rows, cols)` shape of every parameter of `cell`, in storage order. */
 export function parameterShapes(cell: CellType, { nX, nA, nY }: ModelDims): readonly (readonly [string, readonly [number, number]])[] {
+  checkCell('parameterShapes', cell);
   if (cell === 'lstm') {
     const gate = [nA, nA + nX] as const;
     const bias = [nA, 1] as const;

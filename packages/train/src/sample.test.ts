@@ -1,6 +1,7 @@
 import { createCpuBackend } from '@rnn/backend-cpu';
 import { RandomState } from '@rnn/tensor';
 import { describe, expect, it } from 'vitest';
+import { NonFiniteError } from './errors.js';
 import { initParameters } from './init.js';
 import { applyTemperature, sampleSequence } from './sample.js';
 
@@ -62,5 +63,42 @@ describe.each(['lstm', 'rnn'] as const)('sampleSequence (%s)', (cell) => {
     expect(s.trace?.forget).toHaveLength(steps);
     expect(s.trace?.cell[0]).toHaveLength(dims.nA);
     for (const v of s.trace!.update.flatMap((u) => Array.from(u))) expect(v > 0 && v < 1).toBe(true);
+  });
+});
+
+describe('non-finite probabilities and extreme temperatures', () => {
+  it('tends to the most likely class as τ → 0, even when 1/τ overflows to ∞', () => {
+    for (const tau of [1e-6, 1e-300, 1e-310, Number.MIN_VALUE]) {
+      const p = applyTemperature([0.1, 0.6, 0.3], tau);
+      expect(Array.from(p), `τ = ${tau}`).toEqual([0, 1, 0]);
+    }
+    expect(Array.from(applyTemperature([0.5, 0.5, 0], 1e-310))).toEqual([0.5, 0.5, 0]);
+    for (const p of applyTemperature([0.1, 0.6, 0.3], Number.MAX_VALUE)) expect(p).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('refuses probabilities that are NaN or infinite with a NonFiniteError, and negative ones', () => {
+    expect(() => applyTemperature([0.2, Number.NaN, 0.8], 1)).toThrow(NonFiniteError);
+    expect(() => applyTemperature([0.2, Number.NaN, 0.8], 1)).toThrow(/applyTemperature: y holds NaN at index 1/);
+    expect(() => applyTemperature([Number.POSITIVE_INFINITY, 0], 1)).toThrow(NonFiniteError);
+    expect(() => applyTemperature([0.5, -0.1], 1)).toThrow(/probabilities cannot be negative/);
+    expect(() => applyTemperature([], 1)).toThrow(/y is empty/);
+    for (const tau of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => applyTemperature([1], tau)).toThrow(/temperature must be a positive finite number/);
+  });
+
+  it.each(['lstm', 'rnn'] as const)('draws nothing from a %s whose output is NaN: a NonFiniteError names the step', async (cell) => {
+    const params = initParameters(cell, dims, { seed: 2 });
+    params.by![3] = Number.NaN;
+    const sample = sampleSequence(cell, dims, params, 0, { rng: new RandomState(1), backend });
+    await expect(sample).rejects.toThrow(NonFiniteError);
+    await expect(sampleSequence(cell, dims, params, 0, { rng: new RandomState(1), backend })).rejects.toThrow(/sampleSequence: ŷ⟨1⟩ holds NaN/);
+  });
+
+  it('samples at τ = 1e-310 as at τ = 1e-6: the most likely character every step', async () => {
+    const params = initParameters('lstm', dims, { seed: 2 });
+    params.by!.forEach((_, i) => (params.by![i] = i === 3 ? 2 : 0)); // 3 the most likely, not the last index
+    const draw = (temperature: number) => sampleSequence('lstm', dims, params, 0, { rng: new RandomState(4), temperature, backend, maxLength: 20 });
+    const sharp = await draw(1e-310);
+    expect(sharp.indices[0]).toBe(3);
+    expect(sharp.indices).toEqual((await draw(1e-6)).indices);
   });
 });

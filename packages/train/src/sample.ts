@@ -1,26 +1,41 @@
 import { lstmCellForward, rnnCellForward } from '@rnn/cells';
-import { InvalidArgumentError, tensor, zeros, type RandomState, type Tensor } from '@rnn/tensor';
+import { InvalidArgumentError, resolveBackend, tensor, zeros, type RandomState, type Tensor } from '@rnn/tensor';
+import { NonFiniteError } from './errors.js';
+import { nativeDType } from './native-dtype.js';
 import { toTensors, type CellType, type HostParameters, type ModelDims } from './parameters.js';
 import type { StepOptions } from './train-step.js';
 
 /**
  * Rescales probabilities by a temperature: `p_i ∝ y_i^(1/τ)`, which is `softmax(z/τ)` for
  * `y = softmax(z)`. `τ < 1` sharpens towards the most likely class, `τ > 1` flattens, `τ = 1`
- * returns `y` renormalised. Computed in float64 through logs, so small `τ` does not overflow.
+ * returns `y` renormalised. Computed in float64 from logs relative to the largest,
+ * `p_i ∝ exp((log y_i − log y_max) / τ)`, so no `τ` overflows: as `τ → 0` (even `1e-310`, whose
+ * `1/τ` is ∞) the result tends to the most likely class, as `τ → ∞` to uniform.
+ *
+ * Throws a `NonFiniteError` when `y` holds NaN or ±∞ (never a silent draw) and an
+ * `InvalidArgumentError` for a negative or empty `y` or a temperature that is not finite and positive.
+ *
+ * @example
+ * ```ts
+ * applyTemperature([0.1, 0.6, 0.3], 0.5);   // ≈ [0.022, 0.783, 0.196]: sharper
+ * applyTemperature([0.1, 0.6, 0.3], 1e-9);  // [0, 1, 0]
+ * ```
  */
 export function applyTemperature(y: ArrayLike<number>, temperature: number): Float64Array {
-  checkTemperature('applyTemperature', temperature);
-  const logits = Float64Array.from(y, (p) => Math.log(Math.max(p, Number.MIN_VALUE)) / temperature);
+  const fn = 'applyTemperature';
+  checkTemperature(fn, temperature);
+  checkProbabilities(fn, 'y', y);
+  const logs = Float64Array.from(y, (p) => Math.log(Math.max(p, Number.MIN_VALUE)));
   let max = Number.NEGATIVE_INFINITY;
-  for (const l of logits) max = Math.max(max, l);
+  for (const l of logs) max = Math.max(max, l);
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) {
-    const e = Math.exp((logits[i] as number) - max);
-    logits[i] = e;
+  for (let i = 0; i < logs.length; i++) {
+    const e = Math.exp(((logs[i] as number) - max) / temperature);
+    logs[i] = e;
     sum += e;
   }
-  for (let i = 0; i < logits.length; i++) logits[i] = (logits[i] as number) / sum;
-  return logits;
+  for (let i = 0; i < logs.length; i++) logs[i] = (logs[i] as number) / sum;
+  return logs;
 }
 
 /** What an LSTM did at each step of a sample, for plotting: each entry is one step, `(n_a)` values. */
@@ -61,14 +76,26 @@ export interface SampledSequence {
  * Draws one sequence, NumPy's `sample`: start from `x⟨1⟩ = 0`, `a⟨0⟩ = 0` (`c⟨0⟩ = 0`); at each
  * step run the cell on the backend, read `ŷ⟨t⟩` back, rescale it by the temperature, draw
  * `idx = rng.choice(p)`, and feed `onehot(idx)` as the next input, until `endIndex` is drawn
- * or `maxLength` characters were.
+ * or `maxLength` characters were. Tensors are sent in `dtype`, by default what the backend
+ * computes in (float64 on the CPU, float32 on gpu.js). A `ŷ⟨t⟩` holding NaN or ±∞ throws a
+ * `NonFiniteError` instead of drawing.
+ *
+ * @example
+ * ```ts
+ * const dims = { nX: vocabulary.size, nA: 16, nY: vocabulary.size };
+ * const parameters = initParameters('lstm', dims, { seed: 1 });
+ * const { indices } = await sampleSequence('lstm', dims, parameters, vocabulary.endIndex, { rng: new RandomState(2), backend });
+ * vocabulary.decode(indices);   // an (untrained) name
+ * ```
  */
 export async function sampleSequence(cell: CellType, dims: ModelDims, params: HostParameters, endIndex: number, options: SampleOptions): Promise<SampledSequence> {
+  const fn = 'sampleSequence';
   const { rng, temperature = 1, maxLength = 50, trace = false } = options;
-  const dtype = options.dtype ?? 'float64';
-  const backendOpts = { backend: options.backend };
-  if (!Number.isInteger(maxLength) || maxLength < 1) throw new InvalidArgumentError('sampleSequence', 'maxLength', `must be a positive integer, got ${maxLength}`);
-  checkTemperature('sampleSequence', temperature);
+  const backend = resolveBackend(fn, options);
+  const dtype = options.dtype ?? nativeDType(backend);
+  const backendOpts = { backend };
+  if (!Number.isInteger(maxLength) || maxLength < 1) throw new InvalidArgumentError(fn, 'maxLength', `must be a positive integer, got ${maxLength}`);
+  checkTemperature(fn, temperature);
   const { nX, nA } = dims;
   const gates: GateTrace | undefined = trace && cell === 'lstm' ? { forget: [], update: [], output: [], cell: [] } : undefined;
   const p = cell === 'lstm' ? toTensors('lstm', dims, params, dtype) : toTensors('rnn', dims, params, dtype);
@@ -97,7 +124,9 @@ export async function sampleSequence(cell: CellType, dims: ModelDims, params: Ho
         live.push(out.aNext, out.ytPred);
         [yt, aPrev] = [out.ytPred, out.aNext];
       }
-      const idx = rng.choice(applyTemperature(await yt.data(), temperature));
+      const y = await yt.data();
+      checkProbabilities(fn, `ŷ⟨${indices.length + 1}⟩`, y);
+      const idx = rng.choice(applyTemperature(y, temperature));
       if (idx === endIndex) return { indices, ended: true, trace: gates };
       indices.push(idx);
       const onehot = new Float64Array(nX);
@@ -114,5 +143,15 @@ export async function sampleSequence(cell: CellType, dims: ModelDims, params: Ho
 function checkTemperature(fn: string, temperature: number): void {
   if (!(temperature > 0 && Number.isFinite(temperature))) {
     throw new InvalidArgumentError(fn, 'temperature', `must be a positive finite number, got ${temperature}`);
+  }
+}
+
+/** Probabilities to draw from: at least one, each finite and non-negative. */
+function checkProbabilities(fn: string, arg: string, y: ArrayLike<number>): void {
+  if (y.length === 0) throw new InvalidArgumentError(fn, arg, 'is empty: there is nothing to draw from');
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i] as number;
+    if (!Number.isFinite(v)) throw new NonFiniteError(fn, arg, i, v);
+    if (v < 0) throw new InvalidArgumentError(fn, arg, `holds ${v} at index ${i}; probabilities cannot be negative`);
   }
 }

@@ -1,14 +1,18 @@
 import { disposeCaches, lstmBackward, lstmForward, rnnBackward, rnnForward, type LstmCaches, type RnnCaches } from '@rnn/cells';
-import { tensor, zeros, type Backend, type DType, type Tensor } from '@rnn/tensor';
+import { resolveBackend, tensor, zeros, type Backend, type DType, type Tensor } from '@rnn/tensor';
 import type { Batch } from './batching.js';
 import { maskedCrossEntropy, outputLayerBackward, type CrossEntropy } from './loss.js';
+import { nativeDType } from './native-dtype.js';
 import { outputWeightName, parameter, toTensors, type CellType, type HostParameters } from './parameters.js';
 
 /** Where the recurrent math runs. */
 export interface StepOptions {
   /** Backend for the cells; the default set with `setBackend` when absent. */
   readonly backend?: Backend | undefined;
-  /** Element type of the tensors sent to the backend (default `float64`; gpu.js needs `float32`). */
+  /**
+   * Element type of the tensors sent to the backend. Default: what the backend computes in,
+   * `float64` on the CPU backend and `float32` on gpu.js (see `SequenceModel.dtype`).
+   */
   readonly dtype?: DType | undefined;
 }
 
@@ -37,12 +41,11 @@ interface Forward {
  * Forward through the recurrence on the backend (`lstmForward` / `rnnForward` with `a⟨0⟩ = 0`),
  * then reads `a` and `yPred` back to the host.
  */
-async function forward(cell: CellType, { nA, nY }: HiddenDims, params: HostParameters, batch: Batch, opts: StepOptions): Promise<Forward> {
-  const dtype = opts.dtype ?? 'float64';
+async function forward(cell: CellType, { nA, nY }: HiddenDims, params: HostParameters, batch: Batch, backend: Backend, dtype: DType): Promise<Forward> {
   const dims = { nX: batch.nX, nA, nY };
   const x = tensor(batch.x, [batch.nX, batch.m, batch.T], dtype);
   const a0 = zeros([nA, batch.m], dtype);
-  const backendOpts = { backend: opts.backend };
+  const backendOpts = { backend };
   if (cell === 'lstm') {
     const p = toTensors('lstm', dims, params, dtype);
     const out = lstmForward(x, a0, p, backendOpts);
@@ -63,9 +66,19 @@ function release(f: Forward): void {
   for (const t of f.inputs) t.dispose();
 }
 
-/** Summed masked cross-entropy of a batch, forward only (for held-out evaluation). */
+/**
+ * Summed masked cross-entropy of a batch, forward only (for held-out evaluation).
+ *
+ * @example
+ * ```ts
+ * const batch = encodeBatch(heldOut.map((n) => vocabulary.encode(n)), vocabulary.size, vocabulary.endIndex);
+ * const { totalNats, count } = await batchLoss('lstm', { nA: 64, nY: vocabulary.size }, parameters, batch, { backend });
+ * totalNats / count;   // nats per character
+ * ```
+ */
 export async function batchLoss(cell: CellType, dims: HiddenDims, params: HostParameters, batch: Batch, opts: StepOptions = {}): Promise<CrossEntropy> {
-  const f = await forward(cell, dims, params, batch, opts);
+  const backend = resolveBackend('batchLoss', opts);
+  const f = await forward(cell, dims, params, batch, backend, opts.dtype ?? nativeDType(backend));
   try {
     return maskedCrossEntropy(f.yPred, batch.targets, batch.mask, { nY: dims.nY, m: batch.m, T: batch.T });
   } finally {
@@ -81,6 +94,17 @@ export async function batchLoss(cell: CellType, dims: HiddenDims, params: HostPa
  * `rnnBackward` with `da` from the output layer. The loss, the output layer's gradient
  * (`dWy, dby` or `dWya, dby`) and `da (n_a, m, T)` are computed on the host in float64 from the
  * values read back with `await t.data()` (see `outputLayerBackward`).
+ *
+ * @example
+ * ```ts
+ * const dims = { nX: vocabulary.size, nA: 64, nY: vocabulary.size };
+ * const parameters = initParameters('lstm', dims, { seed: 1 });
+ * const optimizer = new Adam(0.01);
+ * const batch = encodeBatch(names.map((n) => vocabulary.encode(n)), vocabulary.size, vocabulary.endIndex);
+ * const { totalNats, count, grads } = await lossAndGradients('lstm', dims, parameters, batch, { backend });
+ * clipByValue(grads, 5);
+ * optimizer.step(parameters, grads);   // one training step; totalNats / count is the loss before it
+ * ```
  */
 export async function lossAndGradients(
   cell: CellType,
@@ -91,8 +115,9 @@ export async function lossAndGradients(
 ): Promise<StepResult> {
   const { nA, nY } = dims;
   const { m, T } = batch;
-  const dtype = opts.dtype ?? 'float64';
-  const f = await forward(cell, dims, params, batch, opts);
+  const backend = resolveBackend('lossAndGradients', opts);
+  const dtype = opts.dtype ?? nativeDType(backend);
+  const f = await forward(cell, dims, params, batch, backend, dtype);
   const owned: Tensor[] = [];
   try {
     const { totalNats, count } = maskedCrossEntropy(f.yPred, batch.targets, batch.mask, { nY, m, T });
@@ -101,7 +126,7 @@ export async function lossAndGradients(
     const out = outputLayerBackward(f.yPred, f.a, Wy, batch.targets, batch.mask, { nY, nA, m, T }, normalizer);
     const da = tensor(out.da, [nA, m, T], dtype);
     owned.push(da);
-    const backendOpts = { backend: opts.backend };
+    const backendOpts = { backend };
     const grads: Record<string, Float64Array> = {};
     const read = async (entries: Record<string, Tensor>): Promise<void> => {
       owned.push(...Object.values(entries));

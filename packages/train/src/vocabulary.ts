@@ -27,11 +27,19 @@ export class Vocabulary {
     this.#index = seen;
   }
 
-  /** The vocabulary of a corpus: its distinct characters plus `'\n'`, sorted. */
+  /**
+   * The vocabulary of a corpus: its distinct characters (code points, so `'🦕'` is one) plus
+   * `'\n'`, sorted by code point. (`Array.prototype.sort` alone would sort by UTF-16 code unit,
+   * which puts characters beyond U+FFFF before U+E000–U+FFFF.)
+   *
+   * ```ts
+   * Vocabulary.fromText('ba\nab').chars;   // ['\n', 'a', 'b']
+   * ```
+   */
   static fromText(text: string): Vocabulary {
     const set = new Set([...text]);
     set.add(END_OF_NAME);
-    return new Vocabulary([...set].sort());
+    return new Vocabulary([...set].sort(byCodePoint));
   }
 
   /** Number of characters, `n_x = n_y`. */
@@ -67,4 +75,8 @@ export class Vocabulary {
     }
     return out;
   }
+}
+
+function byCodePoint(a: string, b: string): number {
+  return (a.codePointAt(0) ?? 0) - (b.codePointAt(0) ?? 0);
 }
