@@ -1,4 +1,4 @@
-import { BackendError, Tensor, type Backend, type Kernels } from '@rnn/tensor';
+import { BackendError, Tensor, type Backend } from '@rnn/tensor';
 
 /**
  * A backend that, like gpu.js by default, computes in float32 only: it refuses float64 uploads
@@ -18,12 +18,16 @@ export function float32OnlyBackend(inner: Backend): Backend {
       for (const [key, v] of Object.entries(value)) check(fn, v, `${path}.${key}`);
     }
   };
-  const wrap = <F extends (...args: never[]) => unknown>(name: string, kernel: F): F =>
-    ((...args: Parameters<F>) => {
-      check(name, args, 'args');
-      return kernel(...args);
-    }) as F;
-  const kernels = Object.fromEntries(Object.entries(inner.kernels).map(([name, kernel]) => [name, wrap(name, kernel as (...args: never[]) => unknown)])) as Kernels;
+  const kernels = new Proxy(inner.kernels, {
+    get(target, name, receiver): unknown {
+      const kernel: unknown = Reflect.get(target, name, receiver);
+      if (typeof kernel !== 'function') return kernel;
+      return (...args: unknown[]): unknown => {
+        check(String(name), args, 'args');
+        return Reflect.apply(kernel, target, args);
+      };
+    },
+  });
   return {
     name: 'float32-only',
     mode: inner.mode,
