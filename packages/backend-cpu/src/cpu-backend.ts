@@ -1,7 +1,8 @@
-import { BackendError, DataId, InvalidArgumentError, Tensor, type Backend, type DataArray, type DType, type Kernels, type MemoryInfo } from '@rnn/tensor';
+import { BackendError, DataId, InvalidArgumentError, Tensor, type Backend, type DataArray, type DType, type Kernels, type MemoryInfo, type SequenceTape } from '@rnn/tensor';
 import type { CpuContext } from './cpu-context.js';
 import type { Engine, EngineMode } from './engine/engine.js';
 import { JsEngine } from './engine/js-engine.js';
+import { ResidentPool, type ResidentArrays } from './engine/resident.js';
 import { hasWasmSimd, WasmEngine } from './engine/wasm-engine.js';
 import { lstmCellBackward, lstmCellForward } from './kernels/lstm-cell.js';
 import { lstmSequenceBackward, lstmSequenceForward } from './kernels/lstm-sequence.js';
@@ -28,14 +29,26 @@ export interface CpuBackend extends Backend {
 }
 
 /** Storage of one handle: values, or a function that computes them on first read. */
-type Slot = DataArray | { readonly make: () => DataArray };
+type Slot = DataArray | { readonly make: () => DataArray; readonly settled: () => void };
+
+/** How many bytes of tapes may stay in the engine's heap; beyond it the oldest move to host memory. */
+const RESIDENT_BUDGET = 256 * 1024 * 1024;
+
+/** What a live tape counts for in `memory()`, and what to release if it is garbage collected undisposed. */
+interface TapeRecord {
+  readonly arrays: ResidentArrays<string>;
+  readonly bytes: number;
+}
 
 class CpuBackendImpl implements CpuBackend, CpuContext {
   readonly name = 'cpu';
   readonly backend: Backend = this;
   readonly engine: Engine;
+  readonly pool = new ResidentPool(RESIDENT_BUDGET);
   readonly #storage = new Map<DataId, Slot>();
-  readonly #held = new Set<readonly DataArray[]>();
+  readonly #tapes = new Set<TapeRecord>();
+  /** Releases the heap arrays of tapes dropped without `dispose()`. */
+  readonly #finalizer = new FinalizationRegistry<TapeRecord>((record) => this.#forget(record));
   #disposed = false;
 
   constructor(engine: Engine) {
@@ -79,6 +92,7 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
     if ('make' in slot) {
       const values = slot.make();
       this.#storage.set(id, values);
+      slot.settled();
       return values;
     }
     return slot;
@@ -89,23 +103,23 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
   }
 
   release(id: DataId): void {
+    const slot = this.#storage.get(id);
+    if (slot !== undefined && 'make' in slot) slot.settled();
     this.#storage.delete(id);
   }
 
+  /** Live handles (tensors and tapes) and their bytes, on the host or in the engine's heap. */
   memory(): MemoryInfo {
     let bytes = 0;
-    let tensors = this.#storage.size;
     for (const slot of this.#storage.values()) if (!('make' in slot)) bytes += slot.byteLength;
-    for (const arrays of this.#held) {
-      tensors += arrays.length;
-      for (const a of arrays) bytes += a.byteLength;
-    }
-    return { tensors, bytes };
+    for (const tape of this.#tapes) bytes += tape.bytes;
+    return { tensors: this.#storage.size + this.#tapes.size, bytes };
   }
 
   dispose(): void {
+    for (const slot of this.#storage.values()) if ('make' in slot) slot.settled();
     this.#storage.clear();
-    this.#held.clear();
+    for (const tape of [...this.#tapes]) this.#forget(tape);
     this.#disposed = true;
   }
 
@@ -114,16 +128,26 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
     return Tensor.fromDevice(this, this.upload(values, values instanceof Float32Array ? 'float32' : 'float64'), shape);
   }
 
-  lazyTensor(shape: readonly number[], dtype: DType, make: () => DataArray): Tensor {
+  lazyTensor(shape: readonly number[], dtype: DType, make: () => DataArray, settled: () => void = () => undefined): Tensor {
     const id = new DataId('cpu', shape.reduce((a, b) => a * b, 1), dtype);
-    this.#storage.set(id, { make });
+    this.#storage.set(id, { make, settled });
     return Tensor.fromDevice(this, id, shape);
   }
 
-  hold(arrays: readonly DataArray[]): () => void {
-    const entry = [...arrays];
-    this.#held.add(entry);
-    return () => void this.#held.delete(entry);
+  trackTape(tape: SequenceTape, arrays: ResidentArrays<string>): () => void {
+    const record: TapeRecord = { arrays, bytes: arrays.bytes };
+    this.#tapes.add(record);
+    this.#finalizer.register(tape, record, record);
+    return () => {
+      this.#finalizer.unregister(record);
+      this.#tapes.delete(record);
+    };
+  }
+
+  #forget(record: TapeRecord): void {
+    if (!this.#tapes.delete(record)) return;
+    this.#finalizer.unregister(record);
+    record.arrays.release();
   }
 
   #live(fn: string): this {

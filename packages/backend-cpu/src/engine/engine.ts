@@ -1,4 +1,5 @@
 import type { DataArray, DType } from '@rnn/tensor';
+import type { HeapAllocator } from './heap-allocator.js';
 
 /** What executes the CPU kernels: WebAssembly SIMD128, or plain TypeScript loops where that is missing. */
 export type EngineMode = 'wasm-simd' | 'js';
@@ -61,13 +62,13 @@ export interface EngineOps {
   transposeBlocks(src: number, rows: number, cols: number, lds: number, strideSrc: number, dst: number, ldd: number, strideDst: number, batch: number): void;
 }
 
-/** A heap and the primitives over it, for float32 and float64. */
+/** A heap, its allocator and the primitives over it, for float32 and float64. */
 export interface Engine {
   readonly mode: EngineMode;
   /** The primitives of one dtype. */
   ops(dtype: DType): EngineOps;
-  /** Makes sure the heap holds at least `bytes`, growing it (contents kept). */
-  reserve(bytes: number): void;
+  /** Blocks of the heap (byte offsets); the heap grows as they need. */
+  readonly allocator: HeapAllocator;
   /** Bytes the heap holds now. */
   readonly byteLength: number;
 }

@@ -1,5 +1,6 @@
 import { sigmoid, tanh, type DataArray, type DType } from '@rnn/tensor';
 import type { Engine, EngineOps } from './engine.js';
+import { HeapAllocator } from './heap-allocator.js';
 
 const MR = 4;
 
@@ -16,12 +17,13 @@ export class JsEngine implements Engine {
   #f64 = new Float64Array(this.#buffer);
   readonly #ops32: EngineOps = jsOps('float32', () => this.#f32);
   readonly #ops64: EngineOps = jsOps('float64', () => this.#f64);
+  readonly allocator = new HeapAllocator((bytes) => this.#reserve(bytes));
 
   get byteLength(): number {
     return this.#buffer.byteLength;
   }
 
-  reserve(bytes: number): void {
+  #reserve(bytes: number): void {
     if (bytes <= this.#buffer.byteLength) return;
     const grown = new ArrayBuffer(Math.max(bytes, this.#buffer.byteLength * 2));
     new Uint8Array(grown).set(new Uint8Array(this.#buffer));

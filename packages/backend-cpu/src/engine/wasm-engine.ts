@@ -1,5 +1,6 @@
 import type { DataArray, DType } from '@rnn/tensor';
 import type { Engine, EngineOps } from './engine.js';
+import { HeapAllocator } from './heap-allocator.js';
 import { ENGINE_WASM_BASE64 } from './wasm-binary.js';
 
 type Fn = (...args: number[]) => number;
@@ -33,6 +34,7 @@ export class WasmEngine implements Engine {
   readonly #packedLength: Fn;
   readonly #f32: EngineOps;
   readonly #f64: EngineOps;
+  readonly allocator = new HeapAllocator((bytes) => this.#reserve(bytes));
 
   constructor() {
     const module = new WebAssembly.Module(decodeBase64(ENGINE_WASM_BASE64));
@@ -49,7 +51,7 @@ export class WasmEngine implements Engine {
     return this.#memory.buffer.byteLength;
   }
 
-  reserve(bytes: number): void {
+  #reserve(bytes: number): void {
     const memory = this.#memory;
     const missing = bytes - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / PAGE));

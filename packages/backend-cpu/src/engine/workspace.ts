@@ -1,29 +1,30 @@
 import type { DataArray, DType } from '@rnn/tensor';
 import type { Engine, EngineOps } from './engine.js';
 
-const ALIGN = 16;
-
 /**
- * Scratch memory of one kernel call on an engine's heap: a bump allocator that starts over at
- * every call. Regions are 16-byte aligned (whole SIMD vectors) and are not zeroed unless asked.
+ * The heap memory of one kernel call: regions taken from the engine's allocator and given back
+ * together by `release()`, except those the call `keep`s for later (a tape). Region positions
+ * are element indices of the workspace's dtype; regions are 16-byte aligned (whole SIMD
+ * vectors) and not zeroed unless asked.
  */
 export class Workspace {
   readonly ops: EngineOps;
-  readonly #engine: Engine;
+  readonly engine: Engine;
+  readonly dtype: DType;
   readonly #bytes: number;
-  #top = 0;
+  readonly #blocks = new Set<number>();
 
   constructor(engine: Engine, dtype: DType) {
-    this.#engine = engine;
+    this.engine = engine;
+    this.dtype = dtype;
     this.ops = engine.ops(dtype);
     this.#bytes = dtype === 'float32' ? 4 : 8;
   }
 
   /** A region of `n` elements; returns its element index. */
   alloc(n: number): number {
-    const start = Math.ceil(this.#top / ALIGN) * ALIGN;
-    this.#top = start + n * this.#bytes;
-    this.#engine.reserve(this.#top);
+    const start = this.engine.allocator.alloc(n * this.#bytes);
+    this.#blocks.add(start);
     return start / this.#bytes;
   }
 
@@ -57,5 +58,28 @@ export class Workspace {
   /** A copy of `n` elements from `p`, as a new typed array of the workspace's dtype. */
   read(p: number, n: number): DataArray {
     return this.ops.heap().slice(p, p + n);
+  }
+
+  /** Takes the region at `p` out of this workspace: `release()` leaves it, the caller frees it with the allocator. */
+  keep(p: number): number {
+    const start = p * this.#bytes;
+    if (!this.#blocks.delete(start)) throw new Error(`Workspace.keep: ${p} is not a region of this workspace`);
+    return start;
+  }
+
+  /** Gives every region not kept back to the engine. */
+  release(): void {
+    for (const start of this.#blocks) this.engine.allocator.free(start);
+    this.#blocks.clear();
+  }
+
+  /** Runs `body` on a fresh workspace and releases it afterwards, whatever happens. */
+  static run<R>(engine: Engine, dtype: DType, body: (ws: Workspace) => R): R {
+    const ws = new Workspace(engine, dtype);
+    try {
+      return body(ws);
+    } finally {
+      ws.release();
+    }
   }
 }

@@ -1,5 +1,7 @@
 import type { DataArray, LstmCellBackwardArgs, LstmCellBackwardResult, LstmCellForwardArgs, LstmCellForwardResult, LstmWeightGrads } from '@rnn/tensor';
 import type { CpuContext } from '../cpu-context.js';
+import { hostArrays } from '../engine/resident.js';
+import { Workspace } from '../engine/workspace.js';
 import { lstmSequenceBackwardImpl, lstmSequenceForwardImpl, perGate } from './lstm-sequence.js';
 import { softmaxOutputImpl } from './output-layer.js';
 import { padBlock, padBlocks, sequenceDims, unpadBlock } from './padded.js';
@@ -14,13 +16,19 @@ export function lstmCellForward(ctx: CpuContext, p: LstmCellForwardArgs): LstmCe
   const { nA, m, mp } = d;
   const nY = p.Wy.shape[0] ?? 0;
   const dtype = p.xt.dtype;
-  const out = lstmSequenceForwardImpl(ctx.engine, dtype, {
+  const values = {
     x: ctx.read(p.xt), a0: ctx.read(p.aPrev), c0: ctx.read(p.cPrev),
     W: [p.Wf, p.Wi, p.Wc, p.Wo].map((w) => ctx.read(w)), b: [p.bf, p.bi, p.bc, p.bo].map((b) => ctx.read(b)),
-  }, d);
-  const ytPred = softmaxOutputImpl(ctx.engine, dtype, { a: out.a, W: ctx.read(p.Wy), b: ctx.read(p.by) }, { nY, nA, m, T: 1 });
-  const [ft, it, cct, ot] = perGate((gate) => ctx.tensor(unpadBlock(out.tape.g, gate * nA * mp, nA, m, mp, dtype), [nA, m]));
-  return { aNext: ctx.tensor(out.a, [nA, m]), cNext: ctx.tensor(out.c, [nA, m]), ft, it, cct, ot, ytPred: ctx.tensor(ytPred, [nY, m]) };
+  };
+  const out = Workspace.run(ctx.engine, dtype, (ws) => {
+    const step = lstmSequenceForwardImpl(ws, ctx.pool, values, d);
+    const gates = step.tape.slice('g', 0, 4 * nA * mp);
+    step.tape.release();
+    const y = softmaxOutputImpl(ws, { a: step.a, W: ctx.read(p.Wy), b: ctx.read(p.by) }, { nY, nA, m, T: 1 });
+    return { a: step.a, c: step.c, gates, y };
+  });
+  const [ft, it, cct, ot] = perGate((gate) => ctx.tensor(unpadBlock(out.gates, gate * nA * mp, nA, m, mp, dtype), [nA, m]));
+  return { aNext: ctx.tensor(out.a, [nA, m]), cNext: ctx.tensor(out.c, [nA, m]), ft, it, cct, ot, ytPred: ctx.tensor(out.y, [nY, m]) };
 }
 
 /** One LSTM step backward per SPEC.md: the sequence impl over one step, seeded with `daCarry` and `dcNext`, adding `acc`. */
@@ -29,20 +37,21 @@ export function lstmCellBackward(ctx: CpuContext, p: LstmCellBackwardArgs, acc?:
   const { nX, nA, m, mp } = d;
   const dtype = p.xt.dtype;
   const rows = (values: DataArray, n: number): { values: DataArray; rows: number } => ({ values, rows: n });
-  const out = lstmSequenceBackwardImpl(ctx.engine, dtype, {
+  const values = {
     da: ctx.read(p.daNext),
-    tape: {
+    tape: hostArrays({
       xs: padBlock(ctx.read(p.xt), nX, m, mp, dtype),
       h: padBlocks([rows(ctx.read(p.aPrev), nA), rows(new Float64Array(nA * m), nA)], m, mp, dtype),
       c: padBlocks([rows(ctx.read(p.cPrev), nA), rows(ctx.read(p.cNext), nA)], m, mp, dtype),
       g: padBlocks([p.ft, p.it, p.cct, p.ot].map((t) => rows(ctx.read(t), nA)), m, mp, dtype),
-    },
+    }),
     W: [p.Wf, p.Wi, p.Wc, p.Wo].map((w) => ctx.read(w)),
     daT: p.daCarry === undefined ? undefined : ctx.read(p.daCarry),
     dcT: ctx.read(p.dcNext),
     accW: acc === undefined ? undefined : [acc.dWf, acc.dWi, acc.dWc, acc.dWo].map((t) => ctx.read(t)),
     accB: acc === undefined ? undefined : [acc.dbf, acc.dbi, acc.dbc, acc.dbo].map((t) => ctx.read(t)),
-  }, d);
+  };
+  const out = Workspace.run(ctx.engine, dtype, (ws) => lstmSequenceBackwardImpl(ws, values, d));
   const K = nA + nX;
   const [dWf, dWi, dWc, dWo] = perGate((gate) => ctx.tensor(out.dW[gate] as DataArray, [nA, K]));
   const [dbf, dbi, dbc, dbo] = perGate((gate) => ctx.tensor(out.db[gate] as DataArray, [nA, 1]));

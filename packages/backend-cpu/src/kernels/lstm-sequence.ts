@@ -1,7 +1,6 @@
 import {
   BackendError,
   type DataArray,
-  type DType,
   type LstmSequenceBackwardArgs,
   type LstmSequenceBackwardResult,
   type LstmSequenceForwardArgs,
@@ -10,31 +9,42 @@ import {
   type Tensor,
 } from '@rnn/tensor';
 import { CpuTape, type CpuContext } from '../cpu-context.js';
-import type { Engine } from '../engine/engine.js';
+import { ResidentArrays, type ArraySource, type ResidentPool } from '../engine/resident.js';
 import { Workspace } from '../engine/workspace.js';
 import { sequenceDims, unpadBlock, type SequenceDims } from './padded.js';
 import { concatWeightGradient } from './weight-gradient.js';
 
 /**
- * What an LSTM sequence forward keeps, padded and time major: `xs (T, n_x, mp)`, hidden states
- * `h (T+1, n_a, mp)` and cell states `c (T+1, n_a, mp)` with the initial state in slot 0, and
- * the gate activations `g (T, 4·n_a, mp)`, `[ft; it; cct; ot]` per step.
+ * The arrays an LSTM sequence forward keeps, padded and time major: `xs (T, n_x, mp)`, hidden
+ * states `h (T+1, n_a, mp)` and cell states `c (T+1, n_a, mp)` with the initial state in slot 0,
+ * and the gate activations `g (T, 4·n_a, mp)`, `[ft; it; cct; ot]` per step.
  */
-export interface LstmTapeValues {
-  readonly xs: DataArray;
-  readonly h: DataArray;
-  readonly c: DataArray;
-  readonly g: DataArray;
-}
+export type LstmTapeName = 'xs' | 'h' | 'c' | 'g';
 
 /** The LSTM forward's record on the CPU backend. */
-export class LstmTape extends CpuTape {
+export class LstmTape extends CpuTape<LstmTapeName> {
   constructor(
     ctx: CpuContext,
-    readonly values: LstmTapeValues,
+    arrays: ResidentArrays<LstmTapeName>,
     readonly dims: SequenceDims,
   ) {
-    super(ctx, [values.xs, values.h, values.c, values.g]);
+    super(ctx, arrays);
+  }
+
+  /** Step `t`'s tensors, each computed from the tape when first read. */
+  step(ctx: CpuContext, t: number): LstmStepTensors {
+    const { nX, nA, m, mp } = this.dims;
+    const n = nA * mp;
+    const g = t * 4 * n;
+    return {
+      xt: this.view(ctx, 'xs', t * nX * mp, nX, m, mp),
+      aNext: this.view(ctx, 'h', (t + 1) * n, nA, m, mp),
+      cNext: this.view(ctx, 'c', (t + 1) * n, nA, m, mp),
+      ft: this.view(ctx, 'g', g, nA, m, mp),
+      it: this.view(ctx, 'g', g + n, nA, m, mp),
+      cct: this.view(ctx, 'g', g + 2 * n, nA, m, mp),
+      ot: this.view(ctx, 'g', g + 3 * n, nA, m, mp),
+    };
   }
 }
 
@@ -52,11 +62,10 @@ export interface LstmForwardValues {
  * `G⟨t⟩ = [Wf; Wi; Wc; Wo]_x·x⟨t⟩ + b` for every step in one product, then per step
  * `G⟨t⟩ += W_a·a⟨t−1⟩` and the fused gates/state pass. Returns `a`, `c` `(n_a, m, T)` and the tape.
  */
-export function lstmSequenceForwardImpl(engine: Engine, dtype: DType, v: LstmForwardValues, d: SequenceDims): { a: DataArray; c: DataArray; tape: LstmTapeValues } {
+export function lstmSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: LstmForwardValues, d: SequenceDims): { a: DataArray; c: DataArray; tape: ResidentArrays<LstmTapeName> } {
   const { nX, nA, m, T, mp } = d;
   const K = nA + nX;
   const G4 = 4 * nA;
-  const ws = new Workspace(engine, dtype);
   const e = ws.ops;
   const W = ws.writeAll(v.W); // (4·n_a, K): the gates' rows one after another
   const b = ws.writeAll(v.b);
@@ -86,17 +95,16 @@ export function lstmSequenceForwardImpl(engine: Engine, dtype: DType, v: LstmFor
   const cOut = ws.alloc(nA * m * T);
   e.fromTimeMajor(h + n, nA, m, T, aOut, mp);
   e.fromTimeMajor(c + n, nA, m, T, cOut, mp);
-  return {
-    a: ws.read(aOut, nA * m * T),
-    c: ws.read(cOut, nA * m * T),
-    tape: { xs: ws.read(xs, T * nX * mp), h: ws.read(h, (T + 1) * n), c: ws.read(c, (T + 1) * n), g: ws.read(g, T * G4 * mp) },
-  };
+  const tape = new ResidentArrays<LstmTapeName>(ws, pool, {
+    xs: { ptr: xs, length: T * nX * mp }, h: { ptr: h, length: (T + 1) * n }, c: { ptr: c, length: (T + 1) * n }, g: { ptr: g, length: T * G4 * mp },
+  });
+  return { a: ws.read(aOut, nA * m * T), c: ws.read(cOut, nA * m * T), tape };
 }
 
 /** Host values of an LSTM sequence backward; `daT`/`dcT` seed the carries (zero when absent), `accW`/`accB` are added to the weight gradients. */
 export interface LstmBackwardValues {
   readonly da: DataArray;
-  readonly tape: LstmTapeValues;
+  readonly tape: ArraySource<LstmTapeName>;
   readonly W: readonly DataArray[];
   readonly daT?: DataArray | undefined;
   readonly dcT?: DataArray | undefined;
@@ -127,18 +135,18 @@ export function perGate<V>(f: (gate: number) => V): Gates<V> {
  * steps at once, `dx = W_xᵀ·dG`, `dW = dG·[a⟨t−1⟩; x⟨t⟩]ᵀ` (one product over `T·m` columns) and
  * `db = Σ dG`.
  */
-export function lstmSequenceBackwardImpl(engine: Engine, dtype: DType, v: LstmBackwardValues, d: SequenceDims): LstmBackwardOutput {
+export function lstmSequenceBackwardImpl(ws: Workspace, v: LstmBackwardValues, d: SequenceDims): LstmBackwardOutput {
   const { nX, nA, m, T, mp } = d;
   const K = nA + nX;
   const G4 = 4 * nA;
   const n = nA * mp;
-  const ws = new Workspace(engine, dtype);
+  const dtype = ws.dtype;
   const e = ws.ops;
   const W = ws.writeAll(v.W);
-  const xs = ws.write(v.tape.xs);
-  const h = ws.write(v.tape.h);
-  const c = ws.write(v.tape.c);
-  const g = ws.write(v.tape.g);
+  const xs = v.tape.place(ws, 'xs');
+  const h = v.tape.place(ws, 'h');
+  const c = v.tape.place(ws, 'c');
+  const g = v.tape.place(ws, 'g');
   const dA = ws.alloc(T * n);
   e.toTimeMajor(ws.write(v.da), nA, m, T, dA, mp);
   const daCarry = ws.zeros(n);
@@ -179,31 +187,15 @@ export function lstmSequenceBackwardImpl(engine: Engine, dtype: DType, v: LstmBa
 /** `lstmSequenceForward` on the CPU backend: reads the inputs, runs the impl, wraps `a`, `c` and lazily computed step tensors. */
 export function lstmSequenceForward(ctx: CpuContext, args: LstmSequenceForwardArgs): LstmSequenceForwardResult {
   const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0);
-  const dtype = args.x.dtype;
-  const out = lstmSequenceForwardImpl(ctx.engine, dtype, {
+  const values = {
     x: ctx.read(args.x), a0: ctx.read(args.a0), c0: ctx.read(args.c0),
     W: [args.Wf, args.Wi, args.Wc, args.Wo].map((w) => ctx.read(w)),
     b: [args.bf, args.bi, args.bc, args.bo].map((b) => ctx.read(b)),
-  }, d);
+  };
+  const out = Workspace.run(ctx.engine, args.x.dtype, (ws) => lstmSequenceForwardImpl(ws, ctx.pool, values, d));
   const tape = new LstmTape(ctx, out.tape, d);
-  const { nX, nA, m, T, mp } = d;
-  const { xs, h, c, g } = out.tape;
-  const block = (src: DataArray, offset: number, rows: number, shape: readonly number[]): Tensor =>
-    ctx.lazyTensor(shape, dtype, () => unpadBlock(src, offset, rows, m, mp, dtype));
-  const steps: LstmStepTensors[] = [];
-  const n = nA * mp;
-  for (let t = 0; t < T; t++) {
-    const gt = t * 4 * n;
-    steps.push({
-      xt: block(xs, t * nX * mp, nX, [nX, m]),
-      aNext: block(h, (t + 1) * n, nA, [nA, m]),
-      cNext: block(c, (t + 1) * n, nA, [nA, m]),
-      ft: block(g, gt, nA, [nA, m]),
-      it: block(g, gt + n, nA, [nA, m]),
-      cct: block(g, gt + 2 * n, nA, [nA, m]),
-      ot: block(g, gt + 3 * n, nA, [nA, m]),
-    });
-  }
+  const { nA, m, T } = d;
+  const steps = Array.from({ length: T }, (_, t) => tape.step(ctx, t));
   return { a: ctx.tensor(out.a, [nA, m, T]), c: ctx.tensor(out.c, [nA, m, T]), steps, tape };
 }
 
@@ -213,9 +205,8 @@ export function lstmSequenceBackward(ctx: CpuContext, args: LstmSequenceBackward
   if (!(tape instanceof LstmTape)) throw new BackendError('lstmSequenceBackward', 'cpu', 'the tape is not one of this backend\'s LSTM tapes');
   tape.assertUsableBy('lstmSequenceBackward', ctx.backend);
   const d = tape.dims;
-  const out = lstmSequenceBackwardImpl(ctx.engine, args.da.dtype, {
-    da: ctx.read(args.da), tape: tape.values, W: [args.Wf, args.Wi, args.Wc, args.Wo].map((w) => ctx.read(w)),
-  }, d);
+  const values = { da: ctx.read(args.da), tape: tape.arrays, W: [args.Wf, args.Wi, args.Wc, args.Wo].map((w) => ctx.read(w)) };
+  const out = Workspace.run(ctx.engine, args.da.dtype, (ws) => lstmSequenceBackwardImpl(ws, values, d));
   const { nX, nA, m, T } = d;
   const K = nA + nX;
   const [dWf, dWi, dWc, dWo] = perGate((gate) => ctx.tensor(out.dW[gate] as DataArray, [nA, K]));

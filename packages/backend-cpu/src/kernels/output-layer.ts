@@ -1,6 +1,6 @@
-import type { DataArray, DType, OutputBackwardArgs, OutputBackwardResult, SoftmaxOutputArgs, Tensor } from '@rnn/tensor';
+import type { DataArray, OutputBackwardArgs, OutputBackwardResult, SoftmaxOutputArgs, Tensor } from '@rnn/tensor';
 import type { CpuContext } from '../cpu-context.js';
-import { padBatch, type Engine } from '../engine/engine.js';
+import { padBatch } from '../engine/engine.js';
 import { Workspace } from '../engine/workspace.js';
 import { unpadBlock } from './padded.js';
 
@@ -13,10 +13,9 @@ export interface OutputDims {
 }
 
 /** `ŷ⟨t⟩ = softmax(W·a⟨t⟩ + b)` for every step as one product: `a (n_a, m, T)`, `W (n_y, n_a)`, `b (n_y)` → `(n_y, m, T)`. */
-export function softmaxOutputImpl(engine: Engine, dtype: DType, v: { a: DataArray; W: DataArray; b: DataArray }, d: OutputDims): DataArray {
+export function softmaxOutputImpl(ws: Workspace, v: { a: DataArray; W: DataArray; b: DataArray }, d: OutputDims): DataArray {
   const { nY, nA, m, T } = d;
   const mp = padBatch(m);
-  const ws = new Workspace(engine, dtype);
   const e = ws.ops;
   const Wp = ws.alloc(e.packedLength(nY, nA));
   e.packA(ws.write(v.W), nA, 1, 0, nA, 1, nY, Wp);
@@ -32,11 +31,10 @@ export function softmaxOutputImpl(engine: Engine, dtype: DType, v: { a: DataArra
 }
 
 /** The output layer's backward over every step: `da = Wᵀ·dz`, `dW = dz·aᵀ` over all `T·m` columns, `db = Σ dz`. */
-export function outputBackwardImpl(engine: Engine, dtype: DType, v: { dz: DataArray; a: DataArray; W: DataArray }, d: OutputDims): { da: DataArray; dW: DataArray; db: DataArray } {
+export function outputBackwardImpl(ws: Workspace, v: { dz: DataArray; a: DataArray; W: DataArray }, d: OutputDims): { da: DataArray; dW: DataArray; db: DataArray } {
   const { nY, nA, m, T } = d;
   const mp = padBatch(m);
   const nAp = padBatch(nA);
-  const ws = new Workspace(engine, dtype);
   const e = ws.ops;
   const WT = ws.alloc(e.packedLength(nA, nY));
   e.packA(ws.write(v.W), 1, nA, 0, nY, 1, nA, WT);
@@ -57,7 +55,7 @@ export function outputBackwardImpl(engine: Engine, dtype: DType, v: { dz: DataAr
   e.sumRows(dz, nY, mp, nY * mp, T, db, false);
   const da = ws.alloc(nA * m * T);
   e.fromTimeMajor(dA, nA, m, T, da, mp);
-  return { da: ws.read(da, nA * m * T), dW: unpadBlock(e.heap(), dW, nY, nA, nAp, dtype), db: ws.read(db, nY) };
+  return { da: ws.read(da, nA * m * T), dW: unpadBlock(e.heap(), dW, nY, nA, nAp, ws.dtype), db: ws.read(db, nY) };
 }
 
 function outputDims(a: Tensor, W: Tensor): OutputDims {
@@ -68,13 +66,15 @@ function outputDims(a: Tensor, W: Tensor): OutputDims {
 /** `softmaxOutput` on the CPU backend. */
 export function softmaxOutput(ctx: CpuContext, args: SoftmaxOutputArgs): Tensor {
   const d = outputDims(args.a, args.W);
-  const y = softmaxOutputImpl(ctx.engine, args.a.dtype, { a: ctx.read(args.a), W: ctx.read(args.W), b: ctx.read(args.b) }, d);
+  const values = { a: ctx.read(args.a), W: ctx.read(args.W), b: ctx.read(args.b) };
+  const y = Workspace.run(ctx.engine, args.a.dtype, (ws) => softmaxOutputImpl(ws, values, d));
   return ctx.tensor(y, args.a.shape.length === 2 ? [d.nY, d.m] : [d.nY, d.m, d.T]);
 }
 
 /** `outputBackward` on the CPU backend. */
 export function outputBackward(ctx: CpuContext, args: OutputBackwardArgs): OutputBackwardResult {
   const d = outputDims(args.a, args.W);
-  const out = outputBackwardImpl(ctx.engine, args.a.dtype, { dz: ctx.read(args.dz), a: ctx.read(args.a), W: ctx.read(args.W) }, d);
+  const values = { dz: ctx.read(args.dz), a: ctx.read(args.a), W: ctx.read(args.W) };
+  const out = Workspace.run(ctx.engine, args.a.dtype, (ws) => outputBackwardImpl(ws, values, d));
   return { da: ctx.tensor(out.da, args.a.shape), dW: ctx.tensor(out.dW, [d.nY, d.nA]), db: ctx.tensor(out.db, [d.nY, 1]) };
 }

@@ -1,5 +1,7 @@
 import type { DataArray, RnnCellBackwardArgs, RnnCellBackwardResult, RnnCellForwardArgs, RnnCellForwardResult, RnnWeightGrads } from '@rnn/tensor';
 import type { CpuContext } from '../cpu-context.js';
+import { hostArrays } from '../engine/resident.js';
+import { Workspace } from '../engine/workspace.js';
 import { softmaxOutputImpl } from './output-layer.js';
 import { padBlock, padBlocks, sequenceDims } from './padded.js';
 import { rnnSequenceBackwardImpl, rnnSequenceForwardImpl } from './rnn-sequence.js';
@@ -10,11 +12,13 @@ export function rnnCellForward(ctx: CpuContext, p: RnnCellForwardArgs): RnnCellF
   const { nA, m } = d;
   const nY = p.Wya.shape[0] ?? 0;
   const dtype = p.xt.dtype;
-  const out = rnnSequenceForwardImpl(ctx.engine, dtype, {
-    x: ctx.read(p.xt), a0: ctx.read(p.aPrev), Waa: ctx.read(p.Waa), Wax: ctx.read(p.Wax), ba: ctx.read(p.ba),
-  }, d);
-  const ytPred = softmaxOutputImpl(ctx.engine, dtype, { a: out.a, W: ctx.read(p.Wya), b: ctx.read(p.by) }, { nY, nA, m, T: 1 });
-  return { aNext: ctx.tensor(out.a, [nA, m]), ytPred: ctx.tensor(ytPred, [nY, m]) };
+  const values = { x: ctx.read(p.xt), a0: ctx.read(p.aPrev), Waa: ctx.read(p.Waa), Wax: ctx.read(p.Wax), ba: ctx.read(p.ba) };
+  const out = Workspace.run(ctx.engine, dtype, (ws) => {
+    const step = rnnSequenceForwardImpl(ws, ctx.pool, values, d);
+    step.tape.release();
+    return { a: step.a, y: softmaxOutputImpl(ws, { a: step.a, W: ctx.read(p.Wya), b: ctx.read(p.by) }, { nY, nA, m, T: 1 }) };
+  });
+  return { aNext: ctx.tensor(out.a, [nA, m]), ytPred: ctx.tensor(out.y, [nY, m]) };
 }
 
 /** One RNN step backward: `dtanh = (1 − aNext²) ⊙ (daNext + daCarry)`, `dxt = Waxᵀ·dtanh`, `daPrev = Waaᵀ·dtanh`, the weight gradients plus `acc`. */
@@ -23,14 +27,15 @@ export function rnnCellBackward(ctx: CpuContext, p: RnnCellBackwardArgs, acc?: R
   const { nX, nA, m, mp } = d;
   const dtype = p.xt.dtype;
   const block = (values: DataArray): { values: DataArray; rows: number } => ({ values, rows: nA });
-  const out = rnnSequenceBackwardImpl(ctx.engine, dtype, {
+  const values = {
     da: ctx.read(p.daNext),
-    tape: { xs: padBlock(ctx.read(p.xt), nX, m, mp, dtype), h: padBlocks([block(ctx.read(p.aPrev)), block(ctx.read(p.aNext))], m, mp, dtype) },
+    tape: hostArrays({ xs: padBlock(ctx.read(p.xt), nX, m, mp, dtype), h: padBlocks([block(ctx.read(p.aPrev)), block(ctx.read(p.aNext))], m, mp, dtype) }),
     Waa: ctx.read(p.Waa),
     Wax: ctx.read(p.Wax),
     daT: p.daCarry === undefined ? undefined : ctx.read(p.daCarry),
     acc: acc === undefined ? undefined : { dWaa: ctx.read(acc.dWaa), dWax: ctx.read(acc.dWax), dba: ctx.read(acc.dba) },
-  }, d);
+  };
+  const out = Workspace.run(ctx.engine, dtype, (ws) => rnnSequenceBackwardImpl(ws, values, d));
   return {
     dxt: ctx.tensor(out.dx, [nX, m]),
     daPrev: ctx.tensor(out.da0, [nA, m]),

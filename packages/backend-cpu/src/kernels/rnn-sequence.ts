@@ -1,7 +1,6 @@
 import {
   BackendError,
   type DataArray,
-  type DType,
   type RnnSequenceBackwardArgs,
   type RnnSequenceBackwardResult,
   type RnnSequenceForwardArgs,
@@ -9,25 +8,28 @@ import {
   type RnnStepTensors,
 } from '@rnn/tensor';
 import { CpuTape, type CpuContext } from '../cpu-context.js';
-import type { Engine } from '../engine/engine.js';
+import { ResidentArrays, type ArraySource, type ResidentPool } from '../engine/resident.js';
 import { Workspace } from '../engine/workspace.js';
 import { sequenceDims, unpadBlock, type SequenceDims } from './padded.js';
 import { concatWeightGradient } from './weight-gradient.js';
 
-/** What an RNN sequence forward keeps, padded and time major: `xs (T, n_x, mp)` and `h (T+1, n_a, mp)` with `a0` in slot 0. */
-export interface RnnTapeValues {
-  readonly xs: DataArray;
-  readonly h: DataArray;
-}
+/** The arrays an RNN sequence forward keeps, padded and time major: `xs (T, n_x, mp)` and `h (T+1, n_a, mp)` with `a0` in slot 0. */
+export type RnnTapeName = 'xs' | 'h';
 
 /** The RNN forward's record on the CPU backend. */
-export class RnnTape extends CpuTape {
+export class RnnTape extends CpuTape<RnnTapeName> {
   constructor(
     ctx: CpuContext,
-    readonly values: RnnTapeValues,
+    arrays: ResidentArrays<RnnTapeName>,
     readonly dims: SequenceDims,
   ) {
-    super(ctx, [values.xs, values.h]);
+    super(ctx, arrays);
+  }
+
+  /** Step `t`'s tensors, each computed from the tape when first read. */
+  step(ctx: CpuContext, t: number): RnnStepTensors {
+    const { nX, nA, m, mp } = this.dims;
+    return { xt: this.view(ctx, 'xs', t * nX * mp, nX, m, mp), aNext: this.view(ctx, 'h', (t + 1) * nA * mp, nA, m, mp) };
   }
 }
 
@@ -44,10 +46,9 @@ export interface RnnForwardValues {
  * A basic RNN over a sequence, as a pure function of values and sizes: `Z⟨t⟩ = Wax·x⟨t⟩ + ba`
  * for every step in one product, then per step `Z⟨t⟩ += Waa·a⟨t−1⟩`, `a⟨t⟩ = tanh(Z⟨t⟩)`.
  */
-export function rnnSequenceForwardImpl(engine: Engine, dtype: DType, v: RnnForwardValues, d: SequenceDims): { a: DataArray; tape: RnnTapeValues } {
+export function rnnSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: RnnForwardValues, d: SequenceDims): { a: DataArray; tape: ResidentArrays<RnnTapeName> } {
   const { nX, nA, m, T, mp } = d;
   const n = nA * mp;
-  const ws = new Workspace(engine, dtype);
   const e = ws.ops;
   const Waa = ws.alloc(e.packedLength(nA, nA));
   e.packA(ws.write(v.Waa), nA, 1, 0, nA, 1, nA, Waa);
@@ -67,13 +68,14 @@ export function rnnSequenceForwardImpl(engine: Engine, dtype: DType, v: RnnForwa
   }
   const a = ws.alloc(nA * m * T);
   e.fromTimeMajor(h + n, nA, m, T, a, mp);
-  return { a: ws.read(a, nA * m * T), tape: { xs: ws.read(xs, T * nX * mp), h: ws.read(h, (T + 1) * n) } };
+  const tape = new ResidentArrays<RnnTapeName>(ws, pool, { xs: { ptr: xs, length: T * nX * mp }, h: { ptr: h, length: (T + 1) * n } });
+  return { a: ws.read(a, nA * m * T), tape };
 }
 
 /** Host values of an RNN sequence backward; `daT` seeds the carry, `acc` is added to the weight gradients. */
 export interface RnnBackwardValues {
   readonly da: DataArray;
-  readonly tape: RnnTapeValues;
+  readonly tape: ArraySource<RnnTapeName>;
   readonly Waa: DataArray;
   readonly Wax: DataArray;
   readonly daT?: DataArray | undefined;
@@ -94,18 +96,18 @@ export interface RnnBackwardOutput {
  * `dz⟨t⟩ = (1 − a⟨t⟩²) ⊙ (da⟨t⟩ + daCarry)` and `daCarry = Waaᵀ·dz⟨t⟩`; then over all steps at once
  * `dx = Waxᵀ·dz`, `[dWaa | dWax] = dz·[a⟨t−1⟩; x⟨t⟩]ᵀ` and `dba = Σ dz`.
  */
-export function rnnSequenceBackwardImpl(engine: Engine, dtype: DType, v: RnnBackwardValues, d: SequenceDims): RnnBackwardOutput {
+export function rnnSequenceBackwardImpl(ws: Workspace, v: RnnBackwardValues, d: SequenceDims): RnnBackwardOutput {
   const { nX, nA, m, T, mp } = d;
   const n = nA * mp;
   const K = nA + nX;
-  const ws = new Workspace(engine, dtype);
+  const dtype = ws.dtype;
   const e = ws.ops;
   const WaaT = ws.alloc(e.packedLength(nA, nA));
   e.packA(ws.write(v.Waa), 1, nA, 0, nA, 1, nA, WaaT);
   const WaxT = ws.alloc(e.packedLength(nX, nA));
   e.packA(ws.write(v.Wax), 1, nX, 0, nA, 1, nX, WaxT);
-  const xs = ws.write(v.tape.xs);
-  const h = ws.write(v.tape.h);
+  const xs = v.tape.place(ws, 'xs');
+  const h = v.tape.place(ws, 'h');
   const dA = ws.alloc(T * n);
   e.toTimeMajor(ws.write(v.da), nA, m, T, dA, mp);
   const daCarry = ws.zeros(n);
@@ -149,20 +151,11 @@ function interleaveColumns(A: DataArray, B: DataArray, p: number, q: number): Da
 /** `rnnSequenceForward` on the CPU backend. */
 export function rnnSequenceForward(ctx: CpuContext, args: RnnSequenceForwardArgs): RnnSequenceForwardResult {
   const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0);
-  const dtype = args.x.dtype;
-  const out = rnnSequenceForwardImpl(ctx.engine, dtype, {
-    x: ctx.read(args.x), a0: ctx.read(args.a0), Waa: ctx.read(args.Waa), Wax: ctx.read(args.Wax), ba: ctx.read(args.ba),
-  }, d);
-  const { nX, nA, m, T, mp } = d;
-  const { xs, h } = out.tape;
-  const steps: RnnStepTensors[] = [];
-  for (let t = 0; t < T; t++) {
-    steps.push({
-      xt: ctx.lazyTensor([nX, m], dtype, () => unpadBlock(xs, t * nX * mp, nX, m, mp, dtype)),
-      aNext: ctx.lazyTensor([nA, m], dtype, () => unpadBlock(h, (t + 1) * nA * mp, nA, m, mp, dtype)),
-    });
-  }
-  return { a: ctx.tensor(out.a, [nA, m, T]), steps, tape: new RnnTape(ctx, out.tape, d) };
+  const values = { x: ctx.read(args.x), a0: ctx.read(args.a0), Waa: ctx.read(args.Waa), Wax: ctx.read(args.Wax), ba: ctx.read(args.ba) };
+  const out = Workspace.run(ctx.engine, args.x.dtype, (ws) => rnnSequenceForwardImpl(ws, ctx.pool, values, d));
+  const tape = new RnnTape(ctx, out.tape, d);
+  const steps = Array.from({ length: d.T }, (_, t) => tape.step(ctx, t));
+  return { a: ctx.tensor(out.a, [d.nA, d.m, d.T]), steps, tape };
 }
 
 /** `rnnSequenceBackward` on the CPU backend, over a tape from this backend's `rnnSequenceForward`. */
@@ -171,7 +164,8 @@ export function rnnSequenceBackward(ctx: CpuContext, args: RnnSequenceBackwardAr
   if (!(tape instanceof RnnTape)) throw new BackendError('rnnSequenceBackward', 'cpu', 'the tape is not one of this backend\'s RNN tapes');
   tape.assertUsableBy('rnnSequenceBackward', ctx.backend);
   const d = tape.dims;
-  const out = rnnSequenceBackwardImpl(ctx.engine, args.da.dtype, { da: ctx.read(args.da), tape: tape.values, Waa: ctx.read(args.Waa), Wax: ctx.read(args.Wax) }, d);
+  const values = { da: ctx.read(args.da), tape: tape.arrays, Waa: ctx.read(args.Waa), Wax: ctx.read(args.Wax) };
+  const out = Workspace.run(ctx.engine, args.da.dtype, (ws) => rnnSequenceBackwardImpl(ws, values, d));
   const { nX, nA, m, T } = d;
   return {
     dx: ctx.tensor(out.dx, [nX, m, T]),
