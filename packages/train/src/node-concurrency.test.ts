@@ -13,22 +13,40 @@ const vocabulary = Vocabulary.fromText('abc');
 const model = (seed: number): SequenceModel => SequenceModel.create({ cell: 'rnn', vocabulary, hiddenSize: 4, seed });
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
-/** `node:fs/promises`, recording the paths opened and the renames in order. */
-function recording(): { fs: AtomicFs; opened: string[]; renamed: string[] } {
+/**
+ * `node:fs/promises`, recording the paths opened, the bytes written to each and the renames in
+ * the order they happened. Renames run one at a time here (the thread pool could otherwise
+ * finish two in either order and report them in the other), so the last one recorded is the one
+ * whose file is on disk.
+ */
+function recording(): { fs: AtomicFs; opened: string[]; written: Map<string, Uint8Array>; renamed: string[] } {
   const opened: string[] = [];
+  const written = new Map<string, Uint8Array>();
   const renamed: string[] = [];
+  let renames = Promise.resolve();
   const fs: AtomicFs = {
     ...fsPromises,
-    open: (path, flags) => {
+    open: async (path, flags) => {
       opened.push(path);
-      return fsPromises.open(path, flags);
+      const handle = await fsPromises.open(path, flags);
+      return {
+        write: (buffer, offset, length, position) => {
+          written.set(path, buffer.slice());
+          return handle.write(buffer, offset, length, position);
+        },
+        sync: () => handle.sync(),
+        close: () => handle.close(),
+      };
     },
-    rename: async (from, to) => {
-      await fsPromises.rename(from, to);
-      renamed.push(from);
+    rename: (from, to) => {
+      renames = renames.then(async () => {
+        await fsPromises.rename(from, to);
+        renamed.push(from);
+      });
+      return renames;
     },
   };
-  return { fs, opened, renamed };
+  return { fs, opened, written, renamed };
 }
 
 /** The id of a process that has exited. */
@@ -52,13 +70,13 @@ describe('checkpoint files: temporary names, concurrent saves, stale files, link
   it('let concurrent saves to one path all succeed, the last complete write winning', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rnn-train-'));
     const path = join(dir, 'model.ckpt');
-    const { fs, opened, renamed } = recording();
+    const { fs, written, renamed } = recording();
     const models = Array.from({ length: 8 }, (_, i) => model(i + 1));
     await Promise.all(models.map((m) => saveCheckpointFile(path, m, fs)));
     expect(renamed).toHaveLength(8);
-    const last = opened.filter((p) => p.endsWith('.tmp')).indexOf(renamed.at(-1) as string);
-    const loaded = await loadCheckpointFile(path);
-    expect(loaded.parameters).toEqual(models[last]?.parameters);
+    const onDisk = new Uint8Array(await readFile(path));
+    expect(onDisk).toEqual(written.get(renamed.at(-1) as string));
+    expect(models.some((m) => Buffer.compare(m.save(), onDisk) === 0)).toBe(true);
     expect(await readdir(dir)).toEqual(['model.ckpt']);
   });
 
