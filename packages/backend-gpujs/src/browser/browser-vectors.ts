@@ -1,6 +1,6 @@
 import { createCpuBackend } from '@rnn/backend-cpu';
-import { BackendError, RandomState, type Backend, type Tensor } from '@rnn/tensor';
-import { compareClose, CONFORMANCE_SIZES, type Tolerance } from '@rnn/tensor/testing';
+import { BackendError, RandomState, Tensor, type Backend, type LstmStepTensors, type RnnStepTensors } from '@rnn/tensor';
+import { compareClose, CONFORMANCE_SIZES, SEQUENCE_SIZES, type Tolerance } from '@rnn/tensor/testing';
 import { createGpuJsBackend, type RequestedMode } from '../index.js';
 import { GPUJS_TOLERANCES } from '../testing/tolerances.js';
 
@@ -19,11 +19,15 @@ export interface BrowserReport {
 
 type Outputs = Readonly<Record<string, Tensor>>;
 
-/** Runs every kernel on both backends over the same seeded float32 inputs and compares outputs. */
-async function compare(label: string, kind: keyof typeof GPUJS_TOLERANCES, run: (b: Backend) => Outputs, cpu: Backend, gpu: Backend): Promise<VectorResult[]> {
+/**
+ * Runs every kernel on both backends over the same seeded float32 inputs and compares outputs,
+ * within the gpujs tolerance of `kind` widened by `√steps` for sequences, as the conformance suite does.
+ */
+async function compare(label: string, kind: keyof typeof GPUJS_TOLERANCES, run: (b: Backend) => Outputs, cpu: Backend, gpu: Backend, steps = 1): Promise<VectorResult[]> {
   const expected = run(cpu);
   const actual = run(gpu);
-  const tolerance: Tolerance = GPUJS_TOLERANCES[kind];
+  const { rtol, atol } = GPUJS_TOLERANCES[kind];
+  const tolerance: Tolerance = { rtol: rtol * Math.sqrt(steps), atol: atol * Math.sqrt(steps) };
   const results: VectorResult[] = [];
   for (const [key, tensor] of Object.entries(actual)) {
     const report = compareClose(await tensor.data(), await (expected[key] as Tensor).data(), tolerance);
@@ -32,10 +36,55 @@ async function compare(label: string, kind: keyof typeof GPUJS_TOLERANCES, run: 
   return results;
 }
 
+/** The sequence kernels on the sequence sizes: forward with the output layer, backward, and `outputBackward`. */
+async function compareSequences(cpu: Backend, gpu: Backend): Promise<VectorResult[]> {
+  const results: VectorResult[] = [];
+  for (const [nX, nA, nY, m, T] of SEQUENCE_SIZES) {
+    const size = `n_x=${nX} n_a=${nA} n_y=${nY} m=${m} T_x=${T}`;
+    const r = new RandomState(nX * 1000 + nA * 10 + T);
+    const d = (...shape: number[]): Tensor => r.randnAs(shape, 'float32');
+    // Recurrent weights drawn at half scale, as in the conformance suite: at n_a = 33 a unit scale
+    // makes the recurrence chaotic and any two float32 backends drift apart over the steps.
+    const half = (...shape: number[]): Tensor => Tensor.fromHost(d(...shape).dataSync().map((v) => v / 2), shape, 'float32');
+    const w = (): Tensor => half(nA, nA + nX);
+    const bias = (): Tensor => d(nA, 1);
+    const lstm = { x: d(nX, m, T), a0: d(nA, m), c0: d(nA, m), Wf: w(), bf: bias(), Wi: w(), bi: bias(), Wc: w(), bc: bias(), Wo: w(), bo: bias() };
+    const rnn = { x: lstm.x, a0: lstm.a0, Waa: half(nA, nA), Wax: half(nA, nX), ba: bias() };
+    const out = { W: d(nY, nA), b: d(nY, 1) };
+    const da = d(nA, m, T);
+    const dz = d(nY, m, T);
+    results.push(...(await compare(`lstmSequenceForward ${size}`, 'values', (b) => {
+      const f = b.kernels.lstmSequenceForward(lstm);
+      const last = f.steps[T - 1] as LstmStepTensors;
+      return { a: f.a, c: f.c, yPred: b.kernels.softmaxOutput({ a: f.a, ...out }), ...prefixed('steps[T-1].', { ...last }) };
+    }, cpu, gpu, T)));
+    results.push(...(await compare(`lstmSequenceBackward ${size}`, 'gradients', (b) => {
+      const { tape } = b.kernels.lstmSequenceForward(lstm);
+      return { ...b.kernels.lstmSequenceBackward({ da, tape, Wf: lstm.Wf, Wi: lstm.Wi, Wc: lstm.Wc, Wo: lstm.Wo }) };
+    }, cpu, gpu, T)));
+    results.push(...(await compare(`rnnSequenceForward ${size}`, 'values', (b) => {
+      const f = b.kernels.rnnSequenceForward(rnn);
+      return { a: f.a, ...prefixed('steps[T-1].', { ...(f.steps[T - 1] as RnnStepTensors) }) };
+    }, cpu, gpu, T)));
+    results.push(...(await compare(`rnnSequenceBackward ${size}`, 'gradients', (b) => {
+      const { tape } = b.kernels.rnnSequenceForward(rnn);
+      return { ...b.kernels.rnnSequenceBackward({ da, tape, Waa: rnn.Waa, Wax: rnn.Wax }) };
+    }, cpu, gpu, T)));
+    results.push(...(await compare(`outputBackward ${size}`, 'gradients', (b) => ({ ...b.kernels.outputBackward({ dz, a: da, W: out.W }) }), cpu, gpu, T)));
+  }
+  return results;
+}
+
+/** `tensors` under keys that start with `prefix`. */
+function prefixed(prefix: string, tensors: Readonly<Record<string, Tensor>>): Outputs {
+  return Object.fromEntries(Object.entries(tensors).map(([key, t]) => [prefix + key, t]));
+}
+
 /**
  * The browser half of the conformance check: creates the CPU backend and a gpujs backend in
- * `mode`, runs `sliceTime`, `stackTime`, `add` and each cell kernel forward and backward
- * on the conformance sizes, and compares every output within the gpujs tolerances.
+ * `mode`, runs `sliceTime`, `stackTime`, `add`, each cell kernel forward and backward on the
+ * conformance sizes and each sequence kernel on the sequence sizes, and compares every output
+ * within the gpujs tolerances.
  */
 export async function runBrowserVectors(mode: RequestedMode): Promise<BrowserReport> {
   const cpu = createCpuBackend();
@@ -74,6 +123,7 @@ export async function runBrowserVectors(mode: RequestedMode): Promise<BrowserRep
       return { ...b.kernels.lstmCellBackward({ ...args, daCarry }, first) };
     }, cpu, gpu)));
   }
+  results.push(...(await compareSequences(cpu, gpu)));
   if (gpu.mode === 'webgpu') {
     const pending = gpu.kernels.add(x, x);
     let thrown: unknown = null;
