@@ -1,5 +1,5 @@
 import { BackendError, DataId, InvalidArgumentError, Tensor, type Backend, type DataArray, type DType, type Kernels, type MemoryInfo, type SequenceTape } from '@rnn/tensor';
-import type { CpuContext } from './cpu-context.js';
+import type { CpuContext, TimeMajorSource } from './cpu-context.js';
 import type { Engine, EngineMode } from './engine/engine.js';
 import { JsEngine } from './engine/js-engine.js';
 import { ResidentPool, type ResidentArrays } from './engine/resident.js';
@@ -45,6 +45,7 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
   readonly backend: Backend = this;
   readonly engine: Engine;
   readonly pool = new ResidentPool(RESIDENT_BUDGET);
+  readonly timeMajor = new WeakMap<Tensor, TimeMajorSource>();
   readonly #storage = new Map<DataId, Slot>();
   readonly #tapes = new Set<TapeRecord>();
   /** Releases the heap arrays of tapes dropped without `dispose()`. */

@@ -23,6 +23,15 @@ export interface CpuContext {
    * and releases the arrays if the tape is garbage collected first.
    */
   trackTape(tape: SequenceTape, arrays: ResidentArrays<string>): () => void;
+  /** Tensors `(n, m, T)` whose values also sit, padded and time major, in a tape: kernels that want that layout read it there. */
+  readonly timeMajor: WeakMap<Tensor, TimeMajorSource>;
+}
+
+/** Where a tensor's values are in a tape, time major: the `(T, n, mp)` block of `name` from element `offset`. */
+export interface TimeMajorSource {
+  readonly arrays: ResidentArrays<string>;
+  readonly name: string;
+  readonly offset: number;
 }
 
 /**
@@ -55,6 +64,17 @@ export abstract class CpuTape<K extends string> implements SequenceTape {
   assertUsableBy(fn: string, backend: Backend): void {
     if (this.#untrack === null) throw new BackendError(fn, 'cpu', 'the tape was disposed (disposeCaches frees it); run the forward pass again');
     if (backend !== this.backend) throw new BackendError(fn, 'cpu', 'the tape was made by another backend');
+  }
+
+  /**
+   * A lazily computed tensor `(n, m, T)` from the time-major block of `name` at `offset` (one
+   * transpose when read); kernels reading it in the time-major layout take it from the tape.
+   */
+  protected sequence(ctx: CpuContext, name: K, offset: number, n: number, m: number, steps: number, mp: number): Tensor {
+    const arrays = this.arrays;
+    const t = ctx.lazyTensor([n, m, steps], arrays.dtype, () => arrays.timeLast(name, offset, n, m, steps, mp), arrays.addPending());
+    ctx.timeMajor.set(t, { arrays, name, offset });
+    return t;
   }
 
   /** A lazily computed tensor `(rows, m)` from `name` at `offset` of the padded arrays. */

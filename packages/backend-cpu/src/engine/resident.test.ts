@@ -47,3 +47,22 @@ describe('ResidentArrays', () => {
     settle();
   });
 });
+
+describe('sequence outputs read from their tape', () => {
+  it('a forward\'s states stay readable, and usable by the output layer, after the tape is disposed', async () => {
+    const { createCpuBackend } = await import('../index.js');
+    const { RandomState } = await import('@rnn/tensor');
+    const backend = createCpuBackend();
+    const rng = new RandomState(3);
+    const [nX, nA, m, T] = [2, 3, 5, 4];
+    const out = backend.kernels.rnnSequenceForward({ x: rng.randn(nX, m, T), a0: rng.randn(nA, m), Waa: rng.randn(nA, nA), Wax: rng.randn(nA, nX), ba: rng.randn(nA, 1) });
+    const W = rng.randn(2, nA);
+    const b = rng.randn(2, 1);
+    const before = backend.kernels.softmaxOutput({ a: out.a, W, b }).dataSync();
+    const a = out.a.dataSync();
+    out.tape.dispose();
+    for (const s of out.steps) for (const t of Object.values(s)) t.dispose();
+    expect(Array.from(out.a.dataSync())).toEqual(Array.from(a));
+    expect(Array.from(backend.kernels.softmaxOutput({ a: out.a, W, b }).dataSync())).toEqual(Array.from(before));
+  });
+});

@@ -1,6 +1,6 @@
 import type { DataArray, DType } from '@rnn/tensor';
 import type { Engine } from './engine.js';
-import type { Workspace } from './workspace.js';
+import { Workspace } from './workspace.js';
 
 /** Where a named array of a tape is: `length` elements at element `ptr` of the engine's heap. */
 export interface Region {
@@ -58,6 +58,11 @@ export class ResidentArrays<K extends string> {
     return this.#regions !== null;
   }
 
+  /** True while the values can still be read: in the heap or copied to the host. */
+  get isAvailable(): boolean {
+    return this.#regions !== null || this.#host !== null;
+  }
+
   /** The heap position of `name` for a call on `ws`: in place when resident on its engine, else a copy written in. */
   place(ws: Workspace, name: K): number {
     if (this.#regions !== null && ws.engine === this.#engine) return this.#regions[name].ptr;
@@ -71,6 +76,19 @@ export class ResidentArrays<K extends string> {
       return this.#engine.ops(this.dtype).heap().slice(p, p + length);
     }
     return this.#hostArray(name).slice(offset, offset + length);
+  }
+
+  /**
+   * A copy of the `(T, n, mp)` block of `name` starting at element `offset`, in the public layout
+   * `(n, m, T)`: a time-major array transposed back with the engine.
+   */
+  timeLast(name: K, offset: number, n: number, m: number, steps: number, mp: number): DataArray {
+    return Workspace.run(this.#engine, this.dtype, (ws) => {
+      const dst = ws.alloc(n * m * steps);
+      const src = this.place(ws, name) + offset;
+      ws.ops.fromTimeMajor(src, n, m, steps, dst, mp);
+      return ws.read(dst, n * m * steps);
+    });
   }
 
   /** Counts one lazy view; the returned function settles it (once). */

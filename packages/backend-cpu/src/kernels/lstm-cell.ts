@@ -1,4 +1,4 @@
-import type { DataArray, LstmCellBackwardArgs, LstmCellBackwardResult, LstmCellForwardArgs, LstmCellForwardResult, LstmWeightGrads } from '@rnn/tensor';
+import type { DataArray, LstmCellBackwardArgs, LstmCellBackwardResult, LstmCellForwardArgs, LstmCellForwardResult, LstmWeightGrads, Tensor } from '@rnn/tensor';
 import type { CpuContext } from '../cpu-context.js';
 import { hostArrays } from '../engine/resident.js';
 import { Workspace } from '../engine/workspace.js';
@@ -20,15 +20,17 @@ export function lstmCellForward(ctx: CpuContext, p: LstmCellForwardArgs): LstmCe
     x: ctx.read(p.xt), a0: ctx.read(p.aPrev), c0: ctx.read(p.cPrev),
     W: [p.Wf, p.Wi, p.Wc, p.Wo].map((w) => ctx.read(w)), b: [p.bf, p.bi, p.bc, p.bo].map((b) => ctx.read(b)),
   };
+  const n = nA * mp;
   const out = Workspace.run(ctx.engine, dtype, (ws) => {
-    const step = lstmSequenceForwardImpl(ws, ctx.pool, values, d);
-    const gates = step.tape.slice('g', 0, 4 * nA * mp);
-    step.tape.release();
-    const y = softmaxOutputImpl(ws, { a: step.a, W: ctx.read(p.Wy), b: ctx.read(p.by) }, { nY, nA, m, T: 1 });
-    return { a: step.a, c: step.c, gates, y };
+    const { tape } = lstmSequenceForwardImpl(ws, ctx.pool, values, d);
+    const y = softmaxOutputImpl(ws, { a: { timeMajor: (w) => tape.place(w, 'h') + n }, W: ctx.read(p.Wy), b: ctx.read(p.by) }, { nY, nA, m, T: 1 });
+    const state = { h: tape.slice('h', n, n), c: tape.slice('c', n, n), g: tape.slice('g', 0, 4 * n), y };
+    tape.release();
+    return state;
   });
-  const [ft, it, cct, ot] = perGate((gate) => ctx.tensor(unpadBlock(out.gates, gate * nA * mp, nA, m, mp, dtype), [nA, m]));
-  return { aNext: ctx.tensor(out.a, [nA, m]), cNext: ctx.tensor(out.c, [nA, m]), ft, it, cct, ot, ytPred: ctx.tensor(out.y, [nY, m]) };
+  const block = (values: DataArray, offset: number): Tensor => ctx.tensor(unpadBlock(values, offset, nA, m, mp, dtype), [nA, m]);
+  const [ft, it, cct, ot] = perGate((gate) => block(out.g, gate * n));
+  return { aNext: block(out.h, 0), cNext: block(out.c, 0), ft, it, cct, ot, ytPred: ctx.tensor(out.y, [nY, m]) };
 }
 
 /** One LSTM step backward per SPEC.md: the sequence impl over one step, seeded with `daCarry` and `dcNext`, adding `acc`. */

@@ -31,6 +31,12 @@ export class LstmTape extends CpuTape<LstmTapeName> {
     super(ctx, arrays);
   }
 
+  /** The hidden and cell states of every step, `(n_a, m, T)`, each computed from the tape when first read. */
+  states(ctx: CpuContext): { a: Tensor; c: Tensor } {
+    const { nA, m, T, mp } = this.dims;
+    return { a: this.sequence(ctx, 'h', nA * mp, nA, m, T, mp), c: this.sequence(ctx, 'c', nA * mp, nA, m, T, mp) };
+  }
+
   /** Step `t`'s tensors, each computed from the tape when first read. */
   step(ctx: CpuContext, t: number): LstmStepTensors {
     const { nX, nA, m, mp } = this.dims;
@@ -60,9 +66,10 @@ export interface LstmForwardValues {
 /**
  * An LSTM over a sequence, as a pure function of values and sizes:
  * `G⟨t⟩ = [Wf; Wi; Wc; Wo]_x·x⟨t⟩ + b` for every step in one product, then per step
- * `G⟨t⟩ += W_a·a⟨t−1⟩` and the fused gates/state pass. Returns `a`, `c` `(n_a, m, T)` and the tape.
+ * `G⟨t⟩ += W_a·a⟨t−1⟩` and the fused gates/state pass. Everything it computed stays in the tape:
+ * `a⟨t⟩` and `c⟨t⟩` are slots 1…T of `h` and `c`.
  */
-export function lstmSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: LstmForwardValues, d: SequenceDims): { a: DataArray; c: DataArray; tape: ResidentArrays<LstmTapeName> } {
+export function lstmSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: LstmForwardValues, d: SequenceDims): { tape: ResidentArrays<LstmTapeName> } {
   const { nX, nA, m, T, mp } = d;
   const K = nA + nX;
   const G4 = 4 * nA;
@@ -91,14 +98,10 @@ export function lstmSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: Ls
     e.gemm(Wa, G4, nA, h + t * n, mp, 0, gt, mp, 0, mp, 1, true);
     e.lstmStepForward(gt, c + t * n, c + (t + 1) * n, h + (t + 1) * n, n);
   }
-  const aOut = ws.alloc(nA * m * T);
-  const cOut = ws.alloc(nA * m * T);
-  e.fromTimeMajor(h + n, nA, m, T, aOut, mp);
-  e.fromTimeMajor(c + n, nA, m, T, cOut, mp);
   const tape = new ResidentArrays<LstmTapeName>(ws, pool, {
     xs: { ptr: xs, length: T * nX * mp }, h: { ptr: h, length: (T + 1) * n }, c: { ptr: c, length: (T + 1) * n }, g: { ptr: g, length: T * G4 * mp },
   });
-  return { a: ws.read(aOut, nA * m * T), c: ws.read(cOut, nA * m * T), tape };
+  return { tape };
 }
 
 /** Host values of an LSTM sequence backward; `daT`/`dcT` seed the carries (zero when absent), `accW`/`accB` are added to the weight gradients. */
@@ -194,9 +197,8 @@ export function lstmSequenceForward(ctx: CpuContext, args: LstmSequenceForwardAr
   };
   const out = Workspace.run(ctx.engine, args.x.dtype, (ws) => lstmSequenceForwardImpl(ws, ctx.pool, values, d));
   const tape = new LstmTape(ctx, out.tape, d);
-  const { nA, m, T } = d;
-  const steps = Array.from({ length: T }, (_, t) => tape.step(ctx, t));
-  return { a: ctx.tensor(out.a, [nA, m, T]), c: ctx.tensor(out.c, [nA, m, T]), steps, tape };
+  const steps = Array.from({ length: d.T }, (_, t) => tape.step(ctx, t));
+  return { ...tape.states(ctx), steps, tape };
 }
 
 /** `lstmSequenceBackward` on the CPU backend, over a tape from this backend's `lstmSequenceForward`. */

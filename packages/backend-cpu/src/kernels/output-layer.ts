@@ -12,15 +12,25 @@ export interface OutputDims {
   readonly T: number;
 }
 
+/** A sequence input `(n, m, T)` of a kernel: values in the public layout, or a place in the heap holding it padded and time major. */
+export type SequenceInput = { readonly timeLast: DataArray } | { readonly timeMajor: (ws: Workspace) => number };
+
+/** The heap position of `input` as `(T, n, mp)`: in place when it is there already, else transposed in. */
+export function placeTimeMajor(ws: Workspace, input: SequenceInput, n: number, m: number, T: number, mp: number): number {
+  if ('timeMajor' in input) return input.timeMajor(ws);
+  const p = ws.alloc(T * n * mp);
+  ws.ops.toTimeMajor(ws.write(input.timeLast), n, m, T, p, mp);
+  return p;
+}
+
 /** `ŷ⟨t⟩ = softmax(W·a⟨t⟩ + b)` for every step as one product: `a (n_a, m, T)`, `W (n_y, n_a)`, `b (n_y)` → `(n_y, m, T)`. */
-export function softmaxOutputImpl(ws: Workspace, v: { a: DataArray; W: DataArray; b: DataArray }, d: OutputDims): DataArray {
+export function softmaxOutputImpl(ws: Workspace, v: { a: SequenceInput; W: DataArray; b: DataArray }, d: OutputDims): DataArray {
   const { nY, nA, m, T } = d;
   const mp = padBatch(m);
   const e = ws.ops;
   const Wp = ws.alloc(e.packedLength(nY, nA));
   e.packA(ws.write(v.W), nA, 1, 0, nA, 1, nY, Wp);
-  const A = ws.alloc(T * nA * mp);
-  e.toTimeMajor(ws.write(v.a), nA, m, T, A, mp);
+  const A = placeTimeMajor(ws, v.a, nA, m, T, mp);
   const z = ws.alloc(T * nY * mp);
   e.fillRows(z, ws.write(v.b), nY, mp, nY * mp, T);
   e.gemm(Wp, nY, nA, A, mp, nA * mp, z, mp, nY * mp, mp, T, true);
@@ -31,7 +41,7 @@ export function softmaxOutputImpl(ws: Workspace, v: { a: DataArray; W: DataArray
 }
 
 /** The output layer's backward over every step: `da = Wᵀ·dz`, `dW = dz·aᵀ` over all `T·m` columns, `db = Σ dz`. */
-export function outputBackwardImpl(ws: Workspace, v: { dz: DataArray; a: DataArray; W: DataArray }, d: OutputDims): { da: DataArray; dW: DataArray; db: DataArray } {
+export function outputBackwardImpl(ws: Workspace, v: { dz: DataArray; a: SequenceInput; W: DataArray }, d: OutputDims): { da: DataArray; dW: DataArray; db: DataArray } {
   const { nY, nA, m, T } = d;
   const mp = padBatch(m);
   const nAp = padBatch(nA);
@@ -40,8 +50,7 @@ export function outputBackwardImpl(ws: Workspace, v: { dz: DataArray; a: DataArr
   e.packA(ws.write(v.W), 1, nA, 0, nY, 1, nA, WT);
   const dz = ws.alloc(T * nY * mp);
   e.toTimeMajor(ws.write(v.dz), nY, m, T, dz, mp);
-  const A = ws.alloc(T * nA * mp);
-  e.toTimeMajor(ws.write(v.a), nA, m, T, A, mp);
+  const A = placeTimeMajor(ws, v.a, nA, m, T, mp);
 
   const dA = ws.alloc(T * nA * mp);
   e.gemm(WT, nA, nY, dz, mp, nY * mp, dA, mp, nA * mp, mp, T, false);
@@ -63,10 +72,17 @@ function outputDims(a: Tensor, W: Tensor): OutputDims {
   return { nY: W.shape[0] ?? 0, nA, m, T };
 }
 
+/** `a` as a kernel input: from the tape that holds it time major (a sequence forward's states), else its values. */
+function sequenceInput(ctx: CpuContext, a: Tensor): SequenceInput {
+  const source = a.backend === ctx.backend && !a.isDisposed ? ctx.timeMajor.get(a) : undefined;
+  if (source === undefined || !source.arrays.isAvailable) return { timeLast: ctx.read(a) };
+  return { timeMajor: (ws) => source.arrays.place(ws, source.name) + source.offset };
+}
+
 /** `softmaxOutput` on the CPU backend. */
 export function softmaxOutput(ctx: CpuContext, args: SoftmaxOutputArgs): Tensor {
   const d = outputDims(args.a, args.W);
-  const values = { a: ctx.read(args.a), W: ctx.read(args.W), b: ctx.read(args.b) };
+  const values = { a: sequenceInput(ctx, args.a), W: ctx.read(args.W), b: ctx.read(args.b) };
   const y = Workspace.run(ctx.engine, args.a.dtype, (ws) => softmaxOutputImpl(ws, values, d));
   return ctx.tensor(y, args.a.shape.length === 2 ? [d.nY, d.m] : [d.nY, d.m, d.T]);
 }
@@ -74,7 +90,7 @@ export function softmaxOutput(ctx: CpuContext, args: SoftmaxOutputArgs): Tensor 
 /** `outputBackward` on the CPU backend. */
 export function outputBackward(ctx: CpuContext, args: OutputBackwardArgs): OutputBackwardResult {
   const d = outputDims(args.a, args.W);
-  const values = { dz: ctx.read(args.dz), a: ctx.read(args.a), W: ctx.read(args.W) };
+  const values = { dz: ctx.read(args.dz), a: sequenceInput(ctx, args.a), W: ctx.read(args.W) };
   const out = Workspace.run(ctx.engine, args.a.dtype, (ws) => outputBackwardImpl(ws, values, d));
   return { da: ctx.tensor(out.da, args.a.shape), dW: ctx.tensor(out.dW, [d.nY, d.nA]), db: ctx.tensor(out.db, [d.nY, 1]) };
 }

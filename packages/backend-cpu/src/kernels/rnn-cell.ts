@@ -3,7 +3,7 @@ import type { CpuContext } from '../cpu-context.js';
 import { hostArrays } from '../engine/resident.js';
 import { Workspace } from '../engine/workspace.js';
 import { softmaxOutputImpl } from './output-layer.js';
-import { padBlock, padBlocks, sequenceDims } from './padded.js';
+import { padBlock, padBlocks, sequenceDims, unpadBlock } from './padded.js';
 import { rnnSequenceBackwardImpl, rnnSequenceForwardImpl } from './rnn-sequence.js';
 
 /** One RNN step: `aNext = tanh(Waa·aPrev + Wax·xt + ba)`, `ytPred = softmax(Wya·aNext + by)`, via the sequence impl over one step. */
@@ -13,12 +13,15 @@ export function rnnCellForward(ctx: CpuContext, p: RnnCellForwardArgs): RnnCellF
   const nY = p.Wya.shape[0] ?? 0;
   const dtype = p.xt.dtype;
   const values = { x: ctx.read(p.xt), a0: ctx.read(p.aPrev), Waa: ctx.read(p.Waa), Wax: ctx.read(p.Wax), ba: ctx.read(p.ba) };
+  const n = nA * d.mp;
   const out = Workspace.run(ctx.engine, dtype, (ws) => {
-    const step = rnnSequenceForwardImpl(ws, ctx.pool, values, d);
-    step.tape.release();
-    return { a: step.a, y: softmaxOutputImpl(ws, { a: step.a, W: ctx.read(p.Wya), b: ctx.read(p.by) }, { nY, nA, m, T: 1 }) };
+    const { tape } = rnnSequenceForwardImpl(ws, ctx.pool, values, d);
+    const y = softmaxOutputImpl(ws, { a: { timeMajor: (w) => tape.place(w, 'h') + n }, W: ctx.read(p.Wya), b: ctx.read(p.by) }, { nY, nA, m, T: 1 });
+    const h = tape.slice('h', n, n);
+    tape.release();
+    return { h, y };
   });
-  return { aNext: ctx.tensor(out.a, [nA, m]), ytPred: ctx.tensor(out.y, [nY, m]) };
+  return { aNext: ctx.tensor(unpadBlock(out.h, 0, nA, m, d.mp, dtype), [nA, m]), ytPred: ctx.tensor(out.y, [nY, m]) };
 }
 
 /** One RNN step backward: `dtanh = (1 − aNext²) ⊙ (daNext + daCarry)`, `dxt = Waxᵀ·dtanh`, `daPrev = Waaᵀ·dtanh`, the weight gradients plus `acc`. */

@@ -6,6 +6,7 @@ import {
   type RnnSequenceForwardArgs,
   type RnnSequenceForwardResult,
   type RnnStepTensors,
+  type Tensor,
 } from '@rnn/tensor';
 import { CpuTape, type CpuContext } from '../cpu-context.js';
 import { ResidentArrays, type ArraySource, type ResidentPool } from '../engine/resident.js';
@@ -24,6 +25,12 @@ export class RnnTape extends CpuTape<RnnTapeName> {
     readonly dims: SequenceDims,
   ) {
     super(ctx, arrays);
+  }
+
+  /** The hidden states of every step, `(n_a, m, T)`, computed from the tape when first read. */
+  states(ctx: CpuContext): Tensor {
+    const { nA, m, T, mp } = this.dims;
+    return this.sequence(ctx, 'h', nA * mp, nA, m, T, mp);
   }
 
   /** Step `t`'s tensors, each computed from the tape when first read. */
@@ -46,7 +53,7 @@ export interface RnnForwardValues {
  * A basic RNN over a sequence, as a pure function of values and sizes: `Z⟨t⟩ = Wax·x⟨t⟩ + ba`
  * for every step in one product, then per step `Z⟨t⟩ += Waa·a⟨t−1⟩`, `a⟨t⟩ = tanh(Z⟨t⟩)`.
  */
-export function rnnSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: RnnForwardValues, d: SequenceDims): { a: DataArray; tape: ResidentArrays<RnnTapeName> } {
+export function rnnSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: RnnForwardValues, d: SequenceDims): { tape: ResidentArrays<RnnTapeName> } {
   const { nX, nA, m, T, mp } = d;
   const n = nA * mp;
   const e = ws.ops;
@@ -66,10 +73,8 @@ export function rnnSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: Rnn
     e.gemm(Waa, nA, nA, h + t * n, mp, 0, z + t * n, mp, 0, mp, 1, true);
     e.rnnStepForward(z + t * n, h + (t + 1) * n, n);
   }
-  const a = ws.alloc(nA * m * T);
-  e.fromTimeMajor(h + n, nA, m, T, a, mp);
   const tape = new ResidentArrays<RnnTapeName>(ws, pool, { xs: { ptr: xs, length: T * nX * mp }, h: { ptr: h, length: (T + 1) * n } });
-  return { a: ws.read(a, nA * m * T), tape };
+  return { tape };
 }
 
 /** Host values of an RNN sequence backward; `daT` seeds the carry, `acc` is added to the weight gradients. */
@@ -155,7 +160,7 @@ export function rnnSequenceForward(ctx: CpuContext, args: RnnSequenceForwardArgs
   const out = Workspace.run(ctx.engine, args.x.dtype, (ws) => rnnSequenceForwardImpl(ws, ctx.pool, values, d));
   const tape = new RnnTape(ctx, out.tape, d);
   const steps = Array.from({ length: d.T }, (_, t) => tape.step(ctx, t));
-  return { a: ctx.tensor(out.a, [d.nA, d.m, d.T]), steps, tape };
+  return { a: tape.states(ctx), steps, tape };
 }
 
 /** `rnnSequenceBackward` on the CPU backend, over a tape from this backend's `rnnSequenceForward`. */
