@@ -1,28 +1,71 @@
 import { RandomState } from '@rnn/tensor';
 import { loadCheckpointFile } from '@rnn/train/node';
-import { parseArgs } from '../args.js';
+import type { SequenceModel } from '@rnn/train';
+import { COMMON_OPTIONS, flag, helpText, parseArgs, UsageError, type CommandSpec } from '../args.js';
 import { BACKENDS } from '../backends.js';
+import { MissingCheckpointError } from '../errors.js';
+import { EXIT, EXIT_CODES_HELP } from '../exit-codes.js';
+import type { Io } from '../io.js';
 import { choiceOption, numberOption } from '../training/numbers.js';
 import { defaultCheckpoint, userPath } from '../training/paths.js';
 
-/** `pnpm demo sample --checkpoint FILE [--count K] [--temperature T] [--seed S] [--backend cpu|gpujs]`. */
-export async function run(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv);
+/** `pnpm demo sample`: its options. */
+export const spec: CommandSpec = {
+  name: 'sample',
+  summary: 'Samples names from a checkpoint saved by `pnpm demo train`, one character at a time until the end of name.',
+  options: {
+    checkpoint: { type: 'string', value: 'FILE', description: 'the model to sample from', default: 'apps/demo/checkpoints/dinos-lstm.ckpt' },
+    count: { type: 'string', value: 'N', description: 'names to draw', default: 10 },
+    temperature: { type: 'string', value: 'T', description: 'a finite number > 0: below 1 gives safer, more common names; near 0 the most likely ones', default: 1 },
+    seed: { type: 'string', value: 'S', description: 'seed of the draws', default: 0 },
+    backend: { type: 'string', value: Object.keys(BACKENDS).join('|'), description: 'where the cell runs', default: 'cpu' },
+    ...COMMON_OPTIONS,
+  },
+};
+
+/** `pnpm demo sample [--checkpoint FILE] [--count N] [--temperature T] [--seed S] [--backend cpu|gpujs] [--json]`. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs(spec, argv);
+  if (flag(args, 'help')) {
+    io.out(`${helpText(spec, EXIT_CODES_HELP)}\n`);
+    return EXIT.ok;
+  }
   const raw = args.options.get('checkpoint');
   const path = typeof raw === 'string' ? userPath(raw) : defaultCheckpoint('lstm');
   const count = numberOption(args, 'count', 10, { integer: true, min: 1 });
-  const temperature = numberOption(args, 'temperature', 1, { min: Number.MIN_VALUE });
+  const temperature = numberOption(args, 'temperature', 1, { positive: true });
   const seed = numberOption(args, 'seed', 0, { integer: true, min: 0 });
   const backendName = choiceOption(args, 'backend', Object.keys(BACKENDS), 'cpu');
-  const model = await loadCheckpointFile(path);
+  const json = flag(args, 'json');
   const make = BACKENDS[backendName];
-  if (make === undefined) throw new Error(`--backend must be one of ${Object.keys(BACKENDS).join(', ')}`);
-  const { backend, dtype } = await make();
+  if (make === undefined) throw new UsageError(`--backend must be one of ${Object.keys(BACKENDS).join(', ')}`);
+  const model = await load(path);
+  const { backend } = await make();
   try {
     const rng = new RandomState(seed);
-    console.error(`${path}: ${model.cell.toUpperCase()}, hidden ${model.hiddenSize}, ${String(model.metadata.iterations ?? '?')} iterations; temperature ${temperature}, seed ${seed}`);
-    for (let k = 0; k < count; k++) console.log((await model.sample({ rng, temperature, backend, dtype })).text);
+    const iterations = model.metadata.iterations ?? 'unknown';
+    io.err(`${path}: ${model.cell.toUpperCase()}, hidden ${model.hiddenSize}, ${iterations} iterations; temperature ${temperature}, seed ${seed}\n`);
+    const names: string[] = [];
+    for (let k = 0; k < count; k++) {
+      const name = (await model.sample({ rng, temperature, backend })).text;
+      names.push(name);
+      if (!json) io.out(`${name}\n`);
+    }
+    if (json) {
+      io.out(`${JSON.stringify({ checkpoint: path, cell: model.cell, hiddenSize: model.hiddenSize, iterations: model.metadata.iterations ?? null, backend: backend.name, temperature, seed, names })}\n`);
+    }
   } finally {
     backend.dispose();
+  }
+  return EXIT.ok;
+}
+
+/** Loads a checkpoint; a missing file is a `MissingCheckpointError` that says how to make one. */
+async function load(path: string): Promise<SequenceModel> {
+  try {
+    return await loadCheckpointFile(path);
+  } catch (error) {
+    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') throw new MissingCheckpointError(path);
+    throw error;
   }
 }

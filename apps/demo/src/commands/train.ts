@@ -1,14 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { RandomState } from '@rnn/tensor';
-import { fitNgramBaseline, SequenceModel, type CellType } from '@rnn/train';
+import { fitNgramBaseline, SequenceModel, TrainingDivergedError, type CellType, type FitReport } from '@rnn/train';
 import { saveCheckpointFile } from '@rnn/train/node';
-import { parseArgs } from '../args.js';
+import { COMMON_OPTIONS, flag, helpText, parseArgs, UsageError, type CommandSpec } from '../args.js';
 import { BACKENDS } from '../backends.js';
+import { EXIT, EXIT_CODES_HELP } from '../exit-codes.js';
+import { lines, type Io } from '../io.js';
 import { loadCorpus } from '../training/corpus.js';
+import { lossCurveSvg } from '../training/loss-svg.js';
 import { choiceOption, numberOption } from '../training/numbers.js';
 import { defaultCheckpoint, userPath } from '../training/paths.js';
-import { lossCurveSvg } from '../training/loss-svg.js';
 import { Progress } from '../training/progress.js';
 
 /**
@@ -28,108 +30,152 @@ export const TRAIN_DEFAULTS = {
   seed: 1,
 };
 
-const USAGE = `usage: pnpm demo train [--cell lstm|rnn] [--backend cpu|gpujs] [--hidden N] [--iterations N] [--seed S]
-                       [--batch N] [--lr X] [--schedule cosine|constant] [--weight-decay X]
-                       [--checkpoint FILE] [--json]`;
+const d = TRAIN_DEFAULTS;
+
+/** `pnpm demo train`: its options. */
+export const spec: CommandSpec = {
+  name: 'train',
+  summary: [
+    'Trains a character-level LSTM or RNN on a fixed 90/10 split of 1,619 dinosaur names, compares it',
+    'with an add-k 3-gram on the held-out names, and saves the checkpoint (atomically) and its loss curve',
+    '(SVG, next to it). Ctrl-C or SIGTERM stops after the current iteration, saves, and exits 130.',
+  ].join('\n'),
+  options: {
+    cell: { type: 'string', value: 'lstm|rnn', description: 'the recurrent cell', default: d.cell },
+    backend: { type: 'string', value: Object.keys(BACKENDS).join('|'), description: 'where the recurrence runs', default: 'cpu' },
+    hidden: { type: 'string', value: 'N', description: 'hidden units n_a', default: d.hidden },
+    iterations: { type: 'string', value: 'N', description: 'mini-batches to train on', default: d.iterations },
+    batch: { type: 'string', value: 'N', description: 'names per mini-batch', default: d.batchSize },
+    lr: { type: 'string', value: 'X', description: "Adam's learning rate", default: d.learningRate },
+    schedule: { type: 'string', value: 'cosine|constant', description: 'learning-rate schedule (cosine anneals to 5 %)', default: d.schedule },
+    'weight-decay': { type: 'string', value: 'X', description: 'AdamW decoupled weight decay', default: d.weightDecay },
+    seed: { type: 'string', value: 'S', description: 'seed of the weights, the batch order and the samples', default: d.seed },
+    checkpoint: { type: 'string', value: 'FILE', description: 'where to save the model', default: 'apps/demo/checkpoints/dinos-<cell>.ckpt' },
+    ...COMMON_OPTIONS,
+  },
+};
 
 /** `pnpm demo train …`: trains on the fixed 90/10 split of the dinosaur names and compares with a 3-gram. */
-export async function run(argv: readonly string[]): Promise<void> {
-  if (argv.includes('--help')) {
-    console.log(USAGE);
-    return;
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs(spec, argv);
+  if (flag(args, 'help')) {
+    io.out(`${helpText(spec, EXIT_CODES_HELP)}\n`);
+    return EXIT.ok;
   }
-  const args = parseArgs(argv, ['json']);
-  const d = TRAIN_DEFAULTS;
   const cell = choiceOption<CellType>(args, 'cell', ['lstm', 'rnn'], d.cell);
   const backendName = choiceOption(args, 'backend', Object.keys(BACKENDS), 'cpu');
   const hiddenSize = numberOption(args, 'hidden', d.hidden, { integer: true, min: 1 });
   const iterations = numberOption(args, 'iterations', d.iterations, { integer: true, min: 1 });
   const seed = numberOption(args, 'seed', d.seed, { integer: true, min: 0 });
   const batchSize = numberOption(args, 'batch', d.batchSize, { integer: true, min: 1 });
-  const learningRate = numberOption(args, 'lr', d.learningRate, { min: Number.MIN_VALUE });
+  const learningRate = numberOption(args, 'lr', d.learningRate, { positive: true });
   const schedule = choiceOption(args, 'schedule', ['cosine', 'constant'], d.schedule);
   const weightDecay = numberOption(args, 'weight-decay', d.weightDecay, { min: 0 });
   const raw = args.options.get('checkpoint');
   const checkpoint = typeof raw === 'string' ? userPath(raw) : defaultCheckpoint(cell);
-  const json = args.options.get('json') === true;
+  const json = flag(args, 'json');
+  const make = BACKENDS[backendName];
+  if (make === undefined) throw new UsageError(`--backend must be one of ${Object.keys(BACKENDS).join(', ')}`);
 
+  // With --json, stdout carries only the JSON object; everything people read goes to stderr.
+  const human = json ? io.err : io.out;
+  const say = lines(human);
   const corpus = loadCorpus();
   const encode = (names: readonly string[]): number[][] => names.map((n) => corpus.vocabulary.encode(n));
   const ngram = fitNgramBaseline(encode(corpus.train), { vocabSize: corpus.vocabulary.size, endIndex: corpus.vocabulary.endIndex, order: 3 });
   const ngramCe = ngram.crossEntropy(encode(corpus.heldOut));
   const ngramNats = ngramCe.totalNats / ngramCe.count;
 
-  const make = BACKENDS[backendName];
-  if (make === undefined) throw new Error(`--backend must be one of ${Object.keys(BACKENDS).join(', ')}`);
   const { backend, dtype } = await make();
   const model = SequenceModel.create({ cell, vocabulary: corpus.vocabulary, hiddenSize, seed });
-  const say = (line: string): void => void process.stdout.write(`${line}\n`);
-  say(`training a ${cell.toUpperCase()} (hidden ${hiddenSize}) on ${corpus.train.length} names, ${corpus.heldOut.length} held out; backend ${backend.name} (${backend.mode}, ${dtype})`);
-  say(`${iterations} iterations of ${batchSize} names, Adam lr ${learningRate} (${schedule}), weight decay ${weightDecay}, clip ±5, seed ${seed}`);
-
-  const progress = new Progress({ tty: process.stdout.isTTY === true, every: Math.max(1, Math.round(iterations / 20)), write: (t) => void process.stdout.write(t) });
+  const progress = new Progress({ tty: json ? io.errIsTTY : io.outIsTTY, every: Math.max(1, Math.round(iterations / 20)), write: human });
   const sampleEvery = Math.max(1, Math.round(iterations / 5));
   const sampleRng = new RandomState(seed);
   const evaluateEvery = Math.max(1, Math.round(iterations / 10));
   const stop = new AbortController();
-  const onSigint = (): void => {
-    progress.log('interrupted: stopping after this iteration and saving');
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted !== null) {
+      progress.log(`${signal}: already stopping; the checkpoint is saved after this iteration`);
+      return;
+    }
+    interrupted = signal;
+    progress.log(`${signal}: stopping after this iteration, then saving ${checkpoint}`);
     stop.abort();
   };
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  say(`training a ${cell.toUpperCase()} (hidden ${hiddenSize}) on ${corpus.train.length} names, ${corpus.heldOut.length} held out; backend ${backend.name} (${backend.mode}, ${dtype})`);
+  say(`${iterations} iterations of ${batchSize} names, Adam lr ${learningRate} (${schedule}), weight decay ${weightDecay}, clip ±5, seed ${seed}`);
   let heldOut: number | undefined;
   const trainCurve: [number, number][] = [];
   const heldOutPoints: [number, number][] = [];
+  let report: FitReport;
   try {
-    const report = await model.fit(corpus.train, {
-      iterations, batchSize, learningRate, schedule, weightDecay, seed, backend, dtype,
-      heldOut: corpus.heldOut, evaluateEvery, signal: stop.signal,
-      onProgress: async (p) => {
-        heldOut = p.heldOutLoss ?? heldOut;
-        trainCurve.push([p.iteration, p.smoothLoss]);
-        if (p.heldOutLoss !== undefined) heldOutPoints.push([p.iteration, p.heldOutLoss]);
-        progress.update({ iteration: p.iteration, iterations, loss: p.smoothLoss, heldOut, namesPerSecond: p.names / p.seconds, seconds: p.seconds });
-        if (p.iteration % sampleEvery === 0 && p.iteration < iterations) {
-          const names: string[] = [];
-          for (let k = 0; k < 4; k++) names.push((await model.sample({ rng: sampleRng, backend, dtype })).text);
-          progress.log(`  samples at ${p.iteration}: ${names.map(shown).join(', ')}`);
-        }
-      },
-    });
+    try {
+      report = await model.fit(corpus.train, {
+        iterations, batchSize, learningRate, schedule, weightDecay, seed, backend,
+        heldOut: corpus.heldOut, evaluateEvery, signal: stop.signal,
+        onProgress: async (p) => {
+          heldOut = p.heldOutLoss ?? heldOut;
+          trainCurve.push([p.iteration, p.smoothLoss]);
+          if (p.heldOutLoss !== undefined) heldOutPoints.push([p.iteration, p.heldOutLoss]);
+          progress.update({ iteration: p.iteration, iterations, loss: p.smoothLoss, heldOut, namesPerSecond: p.names / p.seconds, seconds: p.seconds });
+          if (p.iteration % sampleEvery === 0 && p.iteration < iterations) {
+            const names: string[] = [];
+            for (let k = 0; k < 4; k++) names.push((await model.sample({ rng: sampleRng, backend })).text);
+            progress.log(`  samples at ${p.iteration}: ${names.map(shown).join(', ')}`);
+          }
+        },
+      });
+    } catch (error) {
+      progress.done();
+      if (error instanceof TrainingDivergedError) say(`nothing was saved: ${checkpoint} is left as it was`);
+      throw error;
+    }
     progress.done();
     const heldOutNats = report.heldOutLoss ?? Number.NaN;
-    model.metadata = { ...model.metadata, seed, backend: backend.name, heldOutNatsPerChar: heldOutNats, ngramBaselineNatsPerChar: ngramNats, corpus: 'dinos.txt', split: '90/10, seed 0' };
-    await mkdir(dirname(checkpoint), { recursive: true });
-    await saveCheckpointFile(checkpoint, model);
+    const saved = report.iterations > 0;
+    if (saved) {
+      model.metadata = { ...model.metadata, seed, backend: backend.name, heldOutNatsPerChar: heldOutNats, ngramBaselineNatsPerChar: ngramNats, corpus: 'dinos.txt', split: '90/10, seed 0' };
+      await mkdir(dirname(checkpoint), { recursive: true });
+      await saveCheckpointFile(checkpoint, model);
+    }
     const final: string[] = [];
-    for (let k = 0; k < 5; k++) final.push((await model.sample({ rng: sampleRng, backend, dtype })).text);
+    for (let k = 0; k < 5; k++) final.push((await model.sample({ rng: sampleRng, backend })).text);
     say(`samples: ${final.map(shown).join(', ')}`);
-    say(`saved ${checkpoint}`);
+    say(saved ? `saved ${checkpoint}` : `no iteration finished: nothing was saved (${checkpoint} is left as it was)`);
     const picture = `${checkpoint.replace(/\.ckpt$/, '')}.loss.svg`;
-    await writeFile(picture, lossCurveSvg(
-      `${cell.toUpperCase()} (hidden ${hiddenSize}) on ${backend.name} (${backend.mode}): ${report.iterations} iterations, seed ${seed}`,
-      [
-        { label: 'training (smoothed)', color: '#1f6fd1', points: trainCurve },
-        { label: 'held-out', color: '#d1551f', points: heldOutPoints, dots: true },
-      ],
-      { label: `3-gram add-${ngram.k}`, value: ngramNats },
-    ));
-    say(`loss curve ${picture}`);
+    if (saved) {
+      await writeFile(picture, lossCurveSvg(
+        `${cell.toUpperCase()} (hidden ${hiddenSize}) on ${backend.name} (${backend.mode}): ${report.iterations} iterations, seed ${seed}`,
+        [
+          { label: 'training (smoothed)', color: '#1f6fd1', points: trainCurve },
+          { label: 'held-out', color: '#d1551f', points: heldOutPoints, dots: true },
+        ],
+        { label: `3-gram add-${ngram.k}`, value: ngramNats },
+      ));
+      say(`loss curve ${picture}`);
+    }
     say('');
     say(`held-out cross-entropy, nats per character (${ngramCe.count} characters of ${corpus.heldOut.length} names):`);
     say(`  ${cell.toUpperCase().padEnd(4)} hidden ${String(hiddenSize).padEnd(4)} ${heldOutNats.toFixed(4)}   (${(heldOutNats / Math.LN2).toFixed(3)} bits)`);
     say(`  3-gram, add-${ngram.k}   ${ngramNats.toFixed(4)}   (${(ngramNats / Math.LN2).toFixed(3)} bits)`);
     say(heldOutNats < ngramNats ? `  the ${cell.toUpperCase()} beats the 3-gram by ${(ngramNats - heldOutNats).toFixed(4)} nats/char` : `  the 3-gram is better by ${(heldOutNats - ngramNats).toFixed(4)} nats/char`);
     say(`${report.iterations} iterations in ${report.seconds.toFixed(1)} s${report.stopped ? ' (stopped early)' : ''}`);
+    if (interrupted !== null) io.err(`interrupted by ${interrupted} after ${report.iterations} of ${iterations} iterations; ${saved ? `saved ${checkpoint}` : 'nothing was saved'}\n`);
     if (json) {
-      say(JSON.stringify({
-        cell, hiddenSize, backend: backend.name, mode: backend.mode, dtype, iterations: report.iterations, batchSize, learningRate, schedule, weightDecay, seed,
+      io.out(`${JSON.stringify({
+        cell, hiddenSize, backend: backend.name, mode: backend.mode, dtype, iterations: report.iterations, iterationsAsked: iterations, batchSize, learningRate, schedule, weightDecay, seed,
         seconds: Number(report.seconds.toFixed(2)), trainLoss: report.smoothLoss, heldOutNatsPerChar: heldOutNats,
-        ngramBaselineNatsPerChar: ngramNats, ngramK: ngram.k, heldOutCharacters: ngramCe.count, checkpoint, samples: final,
-      }));
+        ngramBaselineNatsPerChar: ngramNats, ngramK: ngram.k, heldOutCharacters: ngramCe.count, checkpoint: saved ? checkpoint : null,
+        lossCurve: saved ? picture : null, samples: final, stopped: report.stopped, interrupted,
+      })}\n`);
     }
+    return interrupted === null ? EXIT.ok : EXIT.interrupted;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     backend.dispose();
   }
 }

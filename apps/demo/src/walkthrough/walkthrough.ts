@@ -7,7 +7,28 @@ import type { Backend, DType, NestedArray, Tensor } from '@rnn/tensor';
 import { formatNumpy, formatShape } from '../numpy-format.js';
 import { drawSeeded, LSTM_DRAWS, RNN_DRAWS } from './draws.js';
 
-type Print = (line: string) => void;
+/** One fact the walkthrough reports, as the notebook prints it: a section, a value, a shape or a length. */
+export type WalkthroughEntry =
+  | { readonly kind: 'section'; readonly name: string }
+  | { readonly kind: 'value'; readonly label: string; readonly value: NestedArray }
+  | { readonly kind: 'shape'; readonly label: string; readonly shape: readonly number[] }
+  | { readonly kind: 'length'; readonly label: string; readonly length: number };
+
+/** The line the notebook prints for an entry: `# rnn_forward`, `a[4][1] = [...]`, `a.shape = (5, 10, 4)`, `len(caches) = 2`. */
+export function formatEntry(entry: WalkthroughEntry): string {
+  switch (entry.kind) {
+    case 'section':
+      return `# ${entry.name}`;
+    case 'value':
+      return `${entry.label} = ${formatNumpy(entry.value)}`;
+    case 'shape':
+      return `${entry.label}.shape = ${formatShape(entry.shape)}`;
+    case 'length':
+      return `len(${entry.label}) = ${entry.length}`;
+  }
+}
+
+type Emit = (entry: WalkthroughEntry) => void;
 
 /** Reads `t` (waiting for the device) and indexes it like NumPy: `at(t, 4, 1)` is `t[4][1]`. */
 async function at(t: Tensor, ...index: number[]): Promise<NestedArray> {
@@ -25,16 +46,15 @@ function lstmParameters(d: Record<string, Tensor>): LstmParameters {
 }
 
 /**
- * Runs the eight functions on the NumPy notebook's seeded draws and prints what the notebook
- * prints, so the two can be read side by side.
+ * Runs the eight functions on the NumPy notebook's seeded draws and reports what the notebook
+ * prints (see `formatEntry`), so the two can be read side by side.
  */
-export async function walkthrough(backend: Backend, dtype: DType, print: Print): Promise<void> {
+export async function walkthrough(backend: Backend, dtype: DType, emit: Emit): Promise<void> {
   const opts = { backend };
-  const show = async (label: string, t: Tensor, ...index: number[]): Promise<void> => {
-    print(`${label} = ${formatNumpy(await at(t, ...index))}`);
-  };
-  const shape = (label: string, t: Tensor): void => print(`${label}.shape = ${formatShape(t.shape)}`);
-  /** Prints `gradients["key"][i][j] = …` and its shape for each `[key, ...index]`. */
+  const show = async (label: string, t: Tensor, ...index: number[]): Promise<void> => emit({ kind: 'value', label, value: await at(t, ...index) });
+  const shape = (label: string, t: Tensor): void => emit({ kind: 'shape', label, shape: t.shape });
+  const section = (name: string): void => emit({ kind: 'section', name });
+  /** Reports `gradients["key"][i][j]` and its shape for each `[key, ...index]`. */
   const showGradients = async <K extends string>(grads: Record<K, Tensor>, prints: readonly (readonly [K, ...number[]])[]): Promise<void> => {
     for (const [key, ...index] of prints) {
       await show(`gradients["${key}"]${index.map((i) => `[${i}]`).join('')}`, grads[key], ...index);
@@ -42,7 +62,7 @@ export async function walkthrough(backend: Backend, dtype: DType, print: Print):
     }
   };
 
-  print('# rnn_cell_forward');
+  section('rnn_cell_forward');
   let d = drawSeeded([['xt', [3, 10]], ['a_prev', [5, 10]], ...RNN_DRAWS], dtype);
   const rc = rnnCellForward(d.xt!, d.a_prev!, rnnParameters(d), opts);
   await show('a_next[4]', rc.aNext, 4);
@@ -50,7 +70,7 @@ export async function walkthrough(backend: Backend, dtype: DType, print: Print):
   await show('yt_pred[1]', rc.ytPred, 1);
   shape('yt_pred', rc.ytPred);
 
-  print('\n# rnn_forward');
+  section('rnn_forward');
   d = drawSeeded([['x', [3, 10, 4]], ['a0', [5, 10]], ...RNN_DRAWS], dtype);
   const rf = rnnForward(d.x!, d.a0!, rnnParameters(d), opts);
   await show('a[4][1]', rf.a, 4, 1);
@@ -58,9 +78,9 @@ export async function walkthrough(backend: Backend, dtype: DType, print: Print):
   await show('y_pred[1][3]', rf.yPred, 1, 3);
   shape('y_pred', rf.yPred);
   await show('caches[1][1][3]', rf.caches[1], 1, 3);
-  print(`len(caches) = ${rf.caches.length}`);
+  emit({ kind: 'length', label: 'caches', length: rf.caches.length });
 
-  print('\n# lstm_cell_forward');
+  section('lstm_cell_forward');
   d = drawSeeded([['xt', [3, 10]], ['a_prev', [5, 10]], ['c_prev', [5, 10]], ...LSTM_DRAWS], dtype);
   const lc = lstmCellForward(d.xt!, d.a_prev!, d.c_prev!, lstmParameters(d), opts);
   await show('a_next[4]', lc.aNext, 4);
@@ -70,9 +90,9 @@ export async function walkthrough(backend: Backend, dtype: DType, print: Print):
   await show('yt[1]', lc.ytPred, 1);
   shape('yt', lc.ytPred);
   await show('cache[1][3]', lc.cache.cNext, 3);
-  print(`len(cache) = ${Object.keys(lc.cache).length}`);
+  emit({ kind: 'length', label: 'cache', length: Object.keys(lc.cache).length });
 
-  print('\n# lstm_forward');
+  section('lstm_forward');
   d = drawSeeded([['x', [3, 10, 7]], ['a0', [5, 10]], ...LSTM_DRAWS], dtype);
   const lf = lstmForward(d.x!, d.a0!, lstmParameters(d), opts);
   await show('a[4][3][6]', lf.a, 4, 3, 6);
@@ -81,24 +101,24 @@ export async function walkthrough(backend: Backend, dtype: DType, print: Print):
   shape('y', lf.yPred);
   await show('caches[1][1][1]', lf.caches[1], 1, 1);
   await show('c[1][2][1]', lf.c, 1, 2, 1);
-  print(`len(caches) = ${lf.caches.length}`);
+  emit({ kind: 'length', label: 'caches', length: lf.caches.length });
 
-  print('\n# rnn_cell_backward');
+  section('rnn_cell_backward');
   d = drawSeeded([['xt', [3, 10]], ['a_prev', [5, 10]], ...RNN_DRAWS, ['da_next', [5, 10]]], dtype);
   const rcb = rnnCellBackward(d.da_next!, rnnCellForward(d.xt!, d.a_prev!, rnnParameters(d), opts).cache, opts);
   await showGradients(rcb, [['dxt', 1, 2], ['daPrev', 2, 3], ['dWax', 3, 1], ['dWaa', 1, 2], ['dba', 4]]);
 
-  print('\n# rnn_backward');
+  section('rnn_backward');
   d = drawSeeded([['x', [3, 10, 4]], ['a0', [5, 10]], ...RNN_DRAWS, ['da', [5, 10, 4]]], dtype);
   const rb = rnnBackward(d.da!, rnnForward(d.x!, d.a0!, rnnParameters(d), opts).caches, opts);
   await showGradients(rb, [['dx', 1, 2], ['da0', 2, 3], ['dWax', 3, 1], ['dWaa', 1, 2], ['dba', 4]]);
 
-  print('\n# lstm_cell_backward');
+  section('lstm_cell_backward');
   d = drawSeeded([['xt', [3, 10]], ['a_prev', [5, 10]], ['c_prev', [5, 10]], ...LSTM_DRAWS, ['da_next', [5, 10]], ['dc_next', [5, 10]]], dtype);
   const lcb = lstmCellBackward(d.da_next!, d.dc_next!, lstmCellForward(d.xt!, d.a_prev!, d.c_prev!, lstmParameters(d), opts).cache, opts);
   await showGradients(lcb, [['dxt', 1, 2], ['daPrev', 2, 3], ['dcPrev', 2, 3], ['dWf', 3, 1], ['dWi', 1, 2], ['dWc', 3, 1], ['dWo', 1, 2], ['dbf', 4], ['dbi', 4], ['dbc', 4], ['dbo', 4]]);
 
-  print('\n# lstm_backward');
+  section('lstm_backward');
   d = drawSeeded([['x', [3, 10, 7]], ['a0', [5, 10]], ...LSTM_DRAWS, ['da', [5, 10, 7]]], dtype);
   const lb = lstmBackward(d.da!, lstmForward(d.x!, d.a0!, lstmParameters(d), opts).caches, opts);
   await showGradients(lb, [['dx', 1, 2], ['da0', 2, 3], ['dWf', 3, 1], ['dWi', 1, 2], ['dWc', 3, 1], ['dWo', 1, 2], ['dbf', 4], ['dbi', 4], ['dbc', 4], ['dbo', 4]]);

@@ -1,0 +1,10 @@
+/** No checkpoint file where one was expected. Exits 3 and says how to make one. */
+export class MissingCheckpointError extends Error {
+  override readonly name = 'MissingCheckpointError';
+  constructor(
+    /** The path that was looked for. */
+    readonly path: string,
+  ) {
+    super(`no checkpoint at ${path}; train one first with \`pnpm demo train\` (or pass --checkpoint FILE)`);
+  }
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { CheckpointError, TrainingDivergedError } from '@rnn/train';
+import { helpText, UsageError, type CommandSpec } from './args.js';
+import { MissingCheckpointError } from './errors.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import type { Io } from './io.js';
+
+/** What a command module exports. */
+export interface CommandModule {
+  /** Its options, for parsing and `--help`. */
+  readonly spec: CommandSpec;
+  /** Runs it on the words after its name; resolves to the exit code. */
+  run(argv: readonly string[], io: Io): Promise<number>;
+}
+
+/** The commands, loaded only when picked (so gpu.js loads only for `--backend gpujs`). */
+const COMMANDS: Readonly<Record<string, { readonly summary: string; readonly load: () => Promise<CommandModule> }>> = {
+  walkthrough: { summary: 'the eight cell functions on the NumPy notebook draws (the default command)', load: () => import('./commands/walkthrough.js') },
+  train: { summary: 'train a character LSTM or RNN on dinosaur names and save a checkpoint', load: () => import('./commands/train.js') },
+  sample: { summary: 'sample names from a checkpoint', load: () => import('./commands/sample.js') },
+};
+
+/** The version of the demo package. */
+export function demoVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
+function topHelp(): string {
+  return [
+    'usage: pnpm demo [command] [options]',
+    '       pnpm demo <command> --help',
+    '       pnpm demo --version',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`),
+    '',
+    'With no command (or only options), runs walkthrough.',
+    '',
+    EXIT_CODES_HELP,
+  ].join('\n');
+}
+
+/** Runs `pnpm demo …` on `argv` (the words after `pnpm demo`) and resolves to the exit code; never throws. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '-h' || first === '--help' || (first === 'help' && rest.length === 0)) {
+    io.out(`${topHelp()}\n`);
+    return EXIT.ok;
+  }
+  if (first === '--version' || first === '-v') {
+    if (rest.length > 0) return usage(io, `--version takes no arguments; got ${rest.join(' ')}`, topHelp());
+    io.out(`${demoVersion()}\n`);
+    return EXIT.ok;
+  }
+  if (first === 'help') {
+    const named = COMMANDS[rest[0] ?? ''];
+    if (named === undefined || rest.length > 1) return usage(io, `unknown command ${rest.join(' ')}; try: ${Object.keys(COMMANDS).join(', ')}`, topHelp());
+    io.out(`${helpText((await named.load()).spec, EXIT_CODES_HELP)}\n`);
+    return EXIT.ok;
+  }
+  const isCommand = first !== undefined && !first.startsWith('-');
+  const named = isCommand ? COMMANDS[first] : COMMANDS.walkthrough;
+  if (named === undefined) return usage(io, `unknown command ${first ?? ''}; try: ${Object.keys(COMMANDS).join(', ')}`, topHelp());
+  const command = await named.load();
+  try {
+    return await command.run(isCommand ? rest : argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) return usage(io, error.message, helpText(command.spec, EXIT_CODES_HELP));
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof MissingCheckpointError || error instanceof CheckpointError) return EXIT.checkpoint;
+    if (error instanceof TrainingDivergedError) return EXIT.diverged;
+    return EXIT.failure;
+  }
+}
+
+function usage(io: Io, message: string, help: string): number {
+  io.err(`error: ${message}\n\n${help}\n`);
+  return EXIT.usage;
+}
