@@ -2,6 +2,7 @@ import { BackendError, DataId, InvalidArgumentError, Tensor, type Backend, type 
 import type { CpuContext, TimeMajorSource } from './cpu-context.js';
 import type { Engine, EngineMode } from './engine/engine.js';
 import { JsEngine } from './engine/js-engine.js';
+import { matMul } from './engine/mat-mul.js';
 import { ResidentPool, type ResidentArrays } from './engine/resident.js';
 import { hasWasmSimd, WasmEngine } from './engine/wasm-engine.js';
 import { lstmCellBackward, lstmCellForward } from './kernels/lstm-cell.js';
@@ -26,6 +27,13 @@ export interface CpuBackend extends Backend {
   readonly name: 'cpu';
   /** `wasm-simd` or `js`: the engine that runs the kernels. */
   readonly mode: EngineMode;
+  /**
+   * `C = A·B` for row-major `A (M, K)` and `B (K, N)` (both float32 or both float64), with the
+   * product every kernel here is built on: for benchmarks, or wherever a plain product is needed.
+   *
+   * @throws InvalidArgumentError when a length does not match its sizes or the dtypes differ.
+   */
+  matMul(A: DataArray, B: DataArray, M: number, K: number, N: number): DataArray;
 }
 
 /** Storage of one handle: values, or a function that computes them on first read. */
@@ -75,6 +83,10 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
     softmaxOutput: (args) => softmaxOutput(this.#live('softmaxOutput'), args),
     outputBackward: (args) => outputBackward(this.#live('outputBackward'), args),
   };
+
+  matMul(A: DataArray, B: DataArray, M: number, K: number, N: number): DataArray {
+    return matMul(this.#live('matMul').engine, A, B, M, K, N);
+  }
 
   upload(values: DataArray, dtype: DType): DataId {
     this.#live('upload');
