@@ -1,12 +1,13 @@
 import { BackendError } from '@rnn/tensor';
 import type { GPU, IKernelRunShortcut, Kernel } from 'gpu.js';
 import { DEVICE_FUNCTIONS } from './kernels/device-functions.js';
+import { copyDef } from './kernels/time-axis.js';
 
-// gpu.js 2.24.1 accepts these settings at run time but leaves them out of its typings.
+// gpu.js 2.24.1 accepts these at run time but leaves them out of its typings.
 declare module 'gpu.js' {
-  interface IGPUFunctionSettings {
-    /** The name kernels call the function by, instead of the one in its source. */
-    name?: string;
+  interface GPU {
+    /** A helper function from its source text (the typings list only `string[]`). */
+    addFunction(source: string): this;
   }
   interface IGPUKernelSettings {
     /** Upper bound of every loop whose bound is not a compile-time literal (GLSL ES 1.00 needs one). */
@@ -46,19 +47,30 @@ export interface KernelThis<C> {
 export type KernelConstants = Readonly<Record<string, number>>;
 
 /**
- * One kernel to compile: its source (a plain function gpu.js parses), the flat output length
- * and its constants. Every tensor is stored flat in C order, so a kernel's output is 1-D.
+ * One kernel to compile: its source (the JavaScript text of a kernel function, which gpu.js
+ * parses), the flat output length and its constants. Every tensor is stored flat in C order,
+ * so a kernel's output is 1-D.
  */
 export interface KernelDef {
   /** Name in the cache and in `stats()`, e.g. `lstmGates`. */
   readonly name: string;
-  /** The kernel function; its parameters are device arrays and integers. */
-  readonly source: (...args: never[]) => number;
+  /**
+   * The kernel function's source text, from `KERNEL_SOURCES` (generated from the TypeScript
+   * function, so a bundler's minifier never rewrites what gpu.js compiles). Its parameters are
+   * device arrays and integers.
+   */
+  readonly source: string;
   /** Output length. */
   readonly size: number;
   /** Compile-time constants; the longest loop a kernel runs must be among them. */
   readonly constants: KernelConstants;
 }
+
+/**
+ * A `KernelDef` of the kernel function `F`: its constants must be exactly the ones `F` reads
+ * through `this: KernelThis<C>`, so a def and the function it runs cannot drift apart.
+ */
+export type KernelDefOf<F> = KernelDef & { readonly constants: F extends (this: KernelThis<infer C>, ...args: never[]) => number ? C : never };
 
 /** Compile and launch counters, so a benchmark can separate compile time from run time. */
 export interface KernelStats {
@@ -130,11 +142,11 @@ export class GpuRuntime {
     } catch (cause) {
       throw new BackendError('createGpuJsBackend', 'gpujs', `mode '${requested}' cannot run here: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
-    for (const f of DEVICE_FUNCTIONS) gpu.addFunction(f.fn, { name: f.name });
+    for (const f of DEVICE_FUNCTIONS) gpu.addFunction(f.source);
     const runtime = new GpuRuntime(module, gpu);
-    const probe = runtime.#compile({ name: 'probe', source: probeKernel, size: 1, constants: {} });
+    const probe = runtime.#compile(copyDef('probe', 1));
     try {
-      const out = probe(Float32Array.of(1));
+      const out = probe(Float32Array.of(1), 0);
       const value = isPromiseLike(out) ? await out : out;
       runtime.#dispose(toDeviceValue('probe', value));
     } catch (cause) {
@@ -220,7 +232,7 @@ export class GpuRuntime {
     this.#compiles++;
     // Every loop runs to one constant (a size) or fewer steps; their sum bounds them all.
     const loopMax = Object.values(def.constants).reduce((a, b) => a + b, 1);
-    return this.#gpu.createKernel(def.source.toString(), {
+    return this.#gpu.createKernel(def.source, {
       output: [def.size],
       constants: def.constants,
       pipeline: true,
@@ -254,11 +266,6 @@ export class GpuRuntime {
   #dispose(value: DeviceValue): void {
     if (!(value instanceof Float32Array)) value.delete();
   }
-}
-
-/** `out[i] = a[i]`: the smallest kernel, used to learn the mode. */
-function probeKernel(this: KernelThis<object>, a: readonly number[]): number {
-  return a[this.thread.x]!;
 }
 
 /** gpu.js `toArray()` of a 1-D output is a Float32Array; anything else is flattened. */

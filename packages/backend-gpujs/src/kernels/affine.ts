@@ -1,6 +1,7 @@
 import type { DeviceBuffer } from '../device-buffer.js';
 import type { GpuContext, KernelInput } from '../gpu-context.js';
-import type { DeviceArray, KernelDef, KernelThis } from '../gpu-runtime.js';
+import type { DeviceArray, KernelDef, KernelDefOf, KernelThis } from '../gpu-runtime.js';
+import { KERNEL_SOURCES } from './kernel-sources.generated.js';
 
 // The affine map `z = W·a + b` forward and backward, as products over the columns of `a`. A
 // sequence `a (n, m, T)` stored time last is the matrix `(n, m·T)`, so one launch covers every step.
@@ -106,7 +107,7 @@ export interface AffineSizes {
 
 /** `z = W[:, col0 : col0 + n]·a + b` `(R, M)` in one launch, under `name` in the stats; the caller owns the buffer. */
 export function affine(ctx: GpuContext, name: string, W: KernelInput, a: KernelInput, b: KernelInput, s: AffineSizes): DeviceBuffer {
-  return ctx.run({ name, source: affineKernel, size: s.R * s.M, constants: { n: s.n, M: s.M, ld: s.ld, col0: s.col0 } }, [W, a, b]);
+  return ctx.run({ name, source: KERNEL_SOURCES.affineKernel, size: s.R * s.M, constants: { n: s.n, M: s.M, ld: s.ld, col0: s.col0 } } satisfies KernelDefOf<typeof affineKernel>, [W, a, b]);
 }
 
 /** Rows `rowFrom … rowFrom + rows − 1` of `[Aᵀ·d; Bᵀ·d]` (`affineInputGradKernel`), `(rows, M)`, as a kernel to run on `[A, B, d]`. */
@@ -114,7 +115,7 @@ export function affineInputGradDef(
   name: string,
   s: { readonly R: number; readonly colsA: number; readonly colsB: number; readonly M: number; readonly rowFrom: number; readonly rows: number },
 ): KernelDef {
-  return { name, source: affineInputGradKernel, size: s.rows * s.M, constants: { R: s.R, colsA: s.colsA, colsB: s.colsB, M: s.M, rowFrom: s.rowFrom } };
+  return { name, source: KERNEL_SOURCES.affineInputGradKernel, size: s.rows * s.M, constants: { R: s.R, colsA: s.colsA, colsB: s.colsB, M: s.M, rowFrom: s.rowFrom } } satisfies KernelDefOf<typeof affineInputGradKernel>;
 }
 
 /** `[dA | dB | db]` (`affineWeightGradKernel`) as a kernel to run on `[d, p, x, accA, accB, accb]`. */
@@ -124,8 +125,8 @@ export function affineWeightGradDef(
 ): KernelDef {
   return {
     name,
-    source: affineWeightGradKernel,
+    source: KERNEL_SOURCES.affineWeightGradKernel,
     size: s.R * (s.nP + s.nX + 1),
     constants: { R: s.R, nP: s.nP, nX: s.nX, M: s.M, acc: s.acc ? 1 : 0 },
-  };
+  } satisfies KernelDefOf<typeof affineWeightGradKernel>;
 }

@@ -1,15 +1,16 @@
 import { sigmoid, sigmoidGradFromOutput, tanhFromSigmoid, tanhGradFromOutput } from '@rnn/tensor';
+import { DEVICE_FUNCTION_SOURCES } from './kernel-sources.generated.js';
 
 /**
- * The scalar helpers every kernel may call, compiled into it by gpu.js (`gpu.addFunction`)
- * under the names kernel sources use. `sigmoid` and the two derivatives are `@rnn/tensor`'s
- * own functions; `tanhOf` is its `tanhFromSigmoid`, since the device's own tanh overflows. Kernel sources declare the
- * names they call with `declare function` instead of importing them, so that no bundler
- * rewrites a call inside a kernel's source text.
+ * The scalar helpers every kernel may call, under the names kernel sources call them by (they
+ * declare them with `declare function`). `sigmoid` and the two derivatives are `@rnn/tensor`'s own
+ * functions; `tanhOf` is its `tanhFromSigmoid`, since the device's own tanh overflows. The
+ * generator (`src/codegen`) follows each entry to its function and writes its source text into
+ * `kernel-sources.generated.ts`; that text, not the bundled function, is what gpu.js compiles.
  */
-export const DEVICE_FUNCTIONS: readonly { readonly name: string; readonly fn: (x: number) => number }[] = [
-  { name: 'sigmoid', fn: sigmoid },
-  { name: 'tanhOf', fn: tanhFromSigmoid },
-  { name: 'sigmoidGradFromOutput', fn: sigmoidGradFromOutput },
-  { name: 'tanhGradFromOutput', fn: tanhGradFromOutput },
-];
+export const DEVICE_HELPERS = { sigmoid, tanhOf: tanhFromSigmoid, sigmoidGradFromOutput, tanhGradFromOutput } satisfies Record<string, (x: number) => number>;
+
+const sources: Readonly<Record<keyof typeof DEVICE_HELPERS, string>> = DEVICE_FUNCTION_SOURCES;
+
+/** The device helpers as gpu.js takes them (`gpu.addFunction(source, { name })`), from their generated source text. */
+export const DEVICE_FUNCTIONS: readonly { readonly name: string; readonly source: string }[] = Object.entries(sources).map(([name, source]) => ({ name, source }));

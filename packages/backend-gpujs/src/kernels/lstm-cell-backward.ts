@@ -1,6 +1,7 @@
 import type { LstmCellBackwardArgs, LstmCellBackwardResult, LstmWeightGrads } from '@rnn/tensor';
 import type { GpuContext } from '../gpu-context.js';
-import type { DeviceArray, KernelDef, KernelThis } from '../gpu-runtime.js';
+import type { DeviceArray, KernelDef, KernelDefOf, KernelThis } from '../gpu-runtime.js';
+import { KERNEL_SOURCES } from './kernel-sources.generated.js';
 import { joinTime, wholePart } from './time-axis.js';
 
 /** Compiled into kernels from `@rnn/tensor` (see `device-functions.ts`). */
@@ -70,7 +71,7 @@ function lstmGateGradKernel(
 
 /** `lstmGateGradKernel` for step `t` of a `T`-step sequence, to run on `[da, daCarry, dcNext, c, c0, gates, t]`. */
 export function lstmGateGradDef(nA: number, m: number, T: number, carry: { readonly a: boolean; readonly c: boolean }): KernelDef {
-  return { name: 'lstmGateGrad', source: lstmGateGradKernel, size: 5 * nA * m, constants: { nA, m, T, carryA: carry.a ? 1 : 0, carryC: carry.c ? 1 : 0 } };
+  return { name: 'lstmGateGrad', source: KERNEL_SOURCES.lstmGateGradKernel, size: 5 * nA * m, constants: { nA, m, T, carryA: carry.a ? 1 : 0, carryC: carry.c ? 1 : 0 } } satisfies KernelDefOf<typeof lstmGateGradKernel>;
 }
 
 /**
@@ -155,17 +156,17 @@ function lstmBiasGradKernel(
 
 /** Rows `rowFrom … rowFrom + rows − 1` of `Σ_g W_gᵀ·dg` over `M` columns, to run on `[Wf, Wi, Wc, Wo, dgates]`. */
 export function lstmInputGradDef(nA: number, nX: number, M: number, rowFrom: number, rows: number): KernelDef {
-  return { name: 'lstmInputGrad', source: lstmInputGradKernel, size: rows * M, constants: { nA, nX, m: M, rowFrom } };
+  return { name: 'lstmInputGrad', source: KERNEL_SOURCES.lstmInputGradKernel, size: rows * M, constants: { nA, nX, m: M, rowFrom } } satisfies KernelDefOf<typeof lstmInputGradKernel>;
 }
 
 /** `[dWf; dWi; dWc; dWo]` summed over `M` columns, to run on `[dgates, aPrev, xt, accWf, accWi, accWc, accWo]`. */
 export function lstmWeightGradDef(nA: number, nX: number, M: number, acc: boolean): KernelDef {
-  return { name: 'lstmWeightGrad', source: lstmWeightGradKernel, size: 4 * nA * (nA + nX), constants: { nA, nX, m: M, acc: acc ? 1 : 0 } };
+  return { name: 'lstmWeightGrad', source: KERNEL_SOURCES.lstmWeightGradKernel, size: 4 * nA * (nA + nX), constants: { nA, nX, m: M, acc: acc ? 1 : 0 } } satisfies KernelDefOf<typeof lstmWeightGradKernel>;
 }
 
 /** `[dbf; dbi; dbc; dbo]` summed over `M` columns, to run on `[dgates, accBf, accBi, accBc, accBo]`. */
 export function lstmBiasGradDef(nA: number, M: number, acc: boolean): KernelDef {
-  return { name: 'lstmBiasGrad', source: lstmBiasGradKernel, size: 4 * nA, constants: { nA, m: M, acc: acc ? 1 : 0 } };
+  return { name: 'lstmBiasGrad', source: KERNEL_SOURCES.lstmBiasGradKernel, size: 4 * nA, constants: { nA, m: M, acc: acc ? 1 : 0 } } satisfies KernelDefOf<typeof lstmBiasGradKernel>;
 }
 
 /**

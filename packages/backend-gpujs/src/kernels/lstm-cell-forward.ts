@@ -1,6 +1,7 @@
 import type { LstmCellForwardArgs, LstmCellForwardResult, Tensor } from '@rnn/tensor';
 import type { GpuContext } from '../gpu-context.js';
-import type { DeviceArray, KernelDef, KernelThis } from '../gpu-runtime.js';
+import type { DeviceArray, KernelDef, KernelDefOf, KernelThis } from '../gpu-runtime.js';
+import { KERNEL_SOURCES } from './kernel-sources.generated.js';
 import { softmaxOutput } from './softmax-output.js';
 
 /** Compiled into kernels from `@rnn/tensor` (see `device-functions.ts`). */
@@ -67,7 +68,7 @@ function lstmStateKernel(
 
 /** The new state `[cNext; aNext]` `(2, nA, m)` from the gates, to run on `[[ft; it], [cct; ot], cPrev]`. */
 export function lstmStateDef(nA: number, m: number): KernelDef {
-  return { name: 'lstmState', source: lstmStateKernel, size: 2 * nA * m, constants: { nA, m } };
+  return { name: 'lstmState', source: KERNEL_SOURCES.lstmStateKernel, size: 2 * nA * m, constants: { nA, m } } satisfies KernelDefOf<typeof lstmStateKernel>;
 }
 
 /**
@@ -81,7 +82,7 @@ export function lstmCellForward(ctx: GpuContext, p: LstmCellForwardArgs): LstmCe
   const dtype = p.xt.dtype;
   const n = nA * m;
   const pair = (tanhFirst: number, gates: readonly Tensor[]) =>
-    ctx.run({ name: 'lstmGatePair', source: lstmGatePairKernel, size: 2 * n, constants: { nA, nX, m, tanhFirst } }, [...gates, p.aPrev, p.xt]);
+    ctx.run({ name: 'lstmGatePair', source: KERNEL_SOURCES.lstmGatePairKernel, size: 2 * n, constants: { nA, nX, m, tanhFirst } } satisfies KernelDefOf<typeof lstmGatePairKernel>, [...gates, p.aPrev, p.xt]);
   const fi = pair(0, [p.Wf, p.bf, p.Wi, p.bi]);
   const co = pair(1, [p.Wc, p.bc, p.Wo, p.bo]);
   const state = ctx.run(lstmStateDef(nA, m), [fi, co, p.cPrev]);

@@ -1,6 +1,7 @@
 import type { GpuContext, KernelInput } from '../gpu-context.js';
 import type { DeviceBuffer } from '../device-buffer.js';
-import type { DeviceArray, KernelThis } from '../gpu-runtime.js';
+import type { DeviceArray, KernelDefOf, KernelThis } from '../gpu-runtime.js';
+import { KERNEL_SOURCES } from './kernel-sources.generated.js';
 
 /** Compiled into kernels from `@rnn/tensor` (see `device-functions.ts`). */
 declare function sigmoid(x: number): number;
@@ -51,7 +52,7 @@ export interface Recurrence {
 export function recurrentGates(ctx: GpuContext, r: Recurrence, aPrev: KernelInput, t: number): DeviceBuffer {
   const [tanhFrom, tanhTo] = r.tanhRows;
   return ctx.run(
-    { name: r.name, source: recurrentGatesKernel, size: r.R * r.m, constants: { nA: r.nA, m: r.m, T: r.T, ld: r.ld, tanhFrom, tanhTo } },
+    { name: r.name, source: KERNEL_SOURCES.recurrentGatesKernel, size: r.R * r.m, constants: { nA: r.nA, m: r.m, T: r.T, ld: r.ld, tanhFrom, tanhTo } } satisfies KernelDefOf<typeof recurrentGatesKernel>,
     [r.W, r.zx, aPrev, t],
   );
 }

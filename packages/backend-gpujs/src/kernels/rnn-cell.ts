@@ -1,7 +1,8 @@
 import type { RnnCellBackwardArgs, RnnCellBackwardResult, RnnCellForwardArgs, RnnCellForwardResult, RnnWeightGrads } from '@rnn/tensor';
 import type { GpuContext } from '../gpu-context.js';
-import type { DeviceArray, KernelDef, KernelThis } from '../gpu-runtime.js';
+import type { DeviceArray, KernelDef, KernelDefOf, KernelThis } from '../gpu-runtime.js';
 import { affineInputGradDef, affineWeightGradDef } from './affine.js';
+import { KERNEL_SOURCES } from './kernel-sources.generated.js';
 import { softmaxOutput } from './softmax-output.js';
 
 /** Compiled into kernels from `@rnn/tensor` (see `device-functions.ts`). */
@@ -49,7 +50,7 @@ function rnnDtanhKernel(
 
 /** The `dtanh` kernel of step `t` of `a, da (nA, m, T)`, with or without a carried gradient, to run on `[a, da, daCarry, t]`. */
 export function rnnDtanhDef(nA: number, m: number, T: number, carry: boolean): KernelDef {
-  return { name: 'rnnDtanh', source: rnnDtanhKernel, size: nA * m, constants: { carry: carry ? 1 : 0, T } };
+  return { name: 'rnnDtanh', source: KERNEL_SOURCES.rnnDtanhKernel, size: nA * m, constants: { carry: carry ? 1 : 0, T } } satisfies KernelDefOf<typeof rnnDtanhKernel>;
 }
 
 /** One RNN step forward: the state kernel, then logits and softmax (three launches). */
@@ -57,7 +58,7 @@ export function rnnCellForward(ctx: GpuContext, p: RnnCellForwardArgs): RnnCellF
   const [nA = 0, m = 0] = p.aPrev.shape;
   const nX = p.xt.shape[0] ?? 0;
   const dtype = p.xt.dtype;
-  const a = ctx.run({ name: 'rnnState', source: rnnStateKernel, size: nA * m, constants: { nA, nX, m } }, [p.Waa, p.Wax, p.ba, p.aPrev, p.xt]);
+  const a = ctx.run({ name: 'rnnState', source: KERNEL_SOURCES.rnnStateKernel, size: nA * m, constants: { nA, nX, m } } satisfies KernelDefOf<typeof rnnStateKernel>, [p.Waa, p.Wax, p.ba, p.aPrev, p.xt]);
   const aNext = ctx.view(a, 0, [nA, m], dtype);
   const ytPred = softmaxOutput(ctx, p.Wya, a, p.by, nA, [m], dtype);
   ctx.free(a);

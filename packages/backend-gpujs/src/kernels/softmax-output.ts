@@ -1,7 +1,8 @@
 import type { DType, SoftmaxOutputArgs, Tensor } from '@rnn/tensor';
 import type { GpuContext, KernelInput } from '../gpu-context.js';
-import type { DeviceArray, KernelThis } from '../gpu-runtime.js';
+import type { DeviceArray, KernelDefOf, KernelThis } from '../gpu-runtime.js';
 import { affine } from './affine.js';
+import { KERNEL_SOURCES } from './kernel-sources.generated.js';
 
 /** Softmax down each column of `z (nY, M)`: `e^{z[r,c] − max_k z[k,c]} / Σ_k e^{z[k,c] − max_k z[k,c]}`. */
 function softmaxColumnsKernel(this: KernelThis<{ nY: number; M: number }>, z: DeviceArray, zOff: number): number {
@@ -29,7 +30,7 @@ export function softmaxOutput(ctx: GpuContext, W: Tensor, a: KernelInput, b: Ten
   const nY = W.shape[0] ?? 0;
   const M = columns.reduce((x, y) => x * y, 1);
   const logits = affine(ctx, 'logits', W, a, b, { R: nY, n: nA, M, ld: nA, col0: 0 });
-  const y = ctx.run({ name: 'softmax', source: softmaxColumnsKernel, size: nY * M, constants: { nY, M } }, [logits]);
+  const y = ctx.run({ name: 'softmax', source: KERNEL_SOURCES.softmaxColumnsKernel, size: nY * M, constants: { nY, M } } satisfies KernelDefOf<typeof softmaxColumnsKernel>, [logits]);
   const yPred = ctx.view(y, 0, [nY, ...columns], dtype);
   ctx.free(logits, y);
   return yPred;

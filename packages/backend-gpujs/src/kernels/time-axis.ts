@@ -1,7 +1,8 @@
 import { BackendError, type Tensor } from '@rnn/tensor';
 import { DeviceBuffer } from '../device-buffer.js';
 import type { BufferSlice, GpuContext } from '../gpu-context.js';
-import type { DeviceArray, KernelDef, KernelThis } from '../gpu-runtime.js';
+import type { DeviceArray, KernelDef, KernelDefOf, KernelThis } from '../gpu-runtime.js';
+import { KERNEL_SOURCES } from './kernel-sources.generated.js';
 
 /** `out[i] = a[aOff + i]`, `(n)`: uploads host values (offset 0) or copies a view. */
 function copyKernel(this: KernelThis<object>, a: DeviceArray, aOff: number): number {
@@ -67,15 +68,15 @@ function addKernel(this: KernelThis<object>, a: DeviceArray, aOff: number, b: De
   return a[aOff + this.thread.x]! + b[bOff + this.thread.x]!;
 }
 
-/** The kernel that copies `size` values: `upload` of host values, `copy` of a device view. */
-export function copyDef(name: 'upload' | 'copy', size: number): KernelDef {
-  return { name, source: copyKernel, size, constants: {} };
+/** The kernel that copies `size` values: `upload` of host values, `copy` of a device view, `probe` to learn the mode. */
+export function copyDef(name: 'probe' | 'upload' | 'copy', size: number): KernelDef {
+  return { name, source: KERNEL_SOURCES.copyKernel, size, constants: {} } satisfies KernelDefOf<typeof copyKernel>;
 }
 
 /** `x (n,m,T)` → `x[:, :, t]` `(n,m)`: one launch, `t` is an argument so one kernel serves every step. */
 export function sliceTime(ctx: GpuContext, x: Tensor, t: number): Tensor {
   const [n = 0, m = 0, T = 1] = x.shape;
-  const out = ctx.run({ name: 'sliceTime', source: timeSlicesKernel, size: n * m, constants: { Q: n * m, T } }, [x, t]);
+  const out = ctx.run({ name: 'sliceTime', source: KERNEL_SOURCES.timeSlicesKernel, size: n * m, constants: { Q: n * m, T } } satisfies KernelDefOf<typeof timeSlicesKernel>, [x, t]);
   const step = ctx.view(out, 0, [n, m], x.dtype);
   ctx.free(out);
   return step;
@@ -86,7 +87,7 @@ export function sliceTime(ctx: GpuContext, x: Tensor, t: number): Tensor {
  * `t·n·m`, so per-step tensors can view it. The caller owns the buffer.
  */
 export function timeMajor(ctx: GpuContext, x: Tensor | BufferSlice, n: number, m: number, T: number): DeviceBuffer {
-  return ctx.run({ name: 'timeMajor', source: timeSlicesKernel, size: n * m * T, constants: { Q: n * m, T } }, [x, 0]);
+  return ctx.run({ name: 'timeMajor', source: KERNEL_SOURCES.timeSlicesKernel, size: n * m * T, constants: { Q: n * m, T } } satisfies KernelDefOf<typeof timeSlicesKernel>, [x, 0]);
 }
 
 /** One input of `joinTime`: the first `steps` time steps of `input`, `(Q, stride)` with `stride ≥ steps`. */
@@ -149,13 +150,13 @@ function joinDef(group: readonly TimePart[], Q: number): KernelDef {
   const T = group.reduce((sum, part) => sum + part.steps, 0);
   return {
     name: 'joinTime',
-    source: joinTimeKernel,
+    source: KERNEL_SOURCES.joinTimeKernel,
     size: Q * T,
     constants: {
       T1: steps(0), T2: steps(1), T3: steps(2), T4: steps(3), T5: steps(4), T6: steps(5),
       S1: stride(0), S2: stride(1), S3: stride(2), S4: stride(3), S5: stride(4), S6: stride(5),
     },
-  };
+  } satisfies KernelDefOf<typeof joinTimeKernel>;
 }
 
 /** The group's inputs, the first one repeated in the unused slots (their `T_i = 0`, never read). */
@@ -176,7 +177,7 @@ export function stackTime(ctx: GpuContext, steps: readonly Tensor[]): Tensor {
 
 /** Element-wise `a + b`. */
 export function add(ctx: GpuContext, a: Tensor, b: Tensor): Tensor {
-  const out = ctx.run({ name: 'add', source: addKernel, size: a.size, constants: {} }, [a, b]);
+  const out = ctx.run({ name: 'add', source: KERNEL_SOURCES.addKernel, size: a.size, constants: {} } satisfies KernelDefOf<typeof addKernel>, [a, b]);
   const sum = ctx.view(out, 0, a.shape, a.dtype);
   ctx.free(out);
   return sum;
