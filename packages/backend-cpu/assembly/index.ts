@@ -4,7 +4,7 @@
 
 import { gemmPacked, packA, packedLength } from './gemm';
 import { fromTimeMajor, toTimeMajor, transposeBlocks } from './layout';
-import { add, fillRows, lstmStepBackward, lstmStepForward, rnnStepBackward, rnnStepForward, softmaxColumns, sumRows } from './pointwise';
+import { add, fillRows, lstmBackStep, lstmStep, rnnBackStep, rnnStep, softmaxColumns, sumRows } from './pointwise';
 
 export { packedLength };
 
@@ -14,14 +14,15 @@ export function packA_f64(a: usize, rowStride: i32, colStride: i32, segStride: i
 export function gemm_f32(ap: usize, M: i32, K: i32, b: usize, ldb: i32, strideB: i32, c: usize, ldc: i32, strideC: i32, N: i32, batch: i32, accumulate: bool): void { gemmPacked<f32>(ap, M, K, b, ldb, strideB, c, ldc, strideC, N, batch, accumulate); }
 export function gemm_f64(ap: usize, M: i32, K: i32, b: usize, ldb: i32, strideB: i32, c: usize, ldc: i32, strideC: i32, N: i32, batch: i32, accumulate: bool): void { gemmPacked<f64>(ap, M, K, b, ldb, strideB, c, ldc, strideC, N, batch, accumulate); }
 
-export function lstmStepForward_f32(g: usize, cPrev: usize, c: usize, h: usize, n: i32): void { lstmStepForward<f32>(g, cPrev, c, h, n); }
-export function lstmStepForward_f64(g: usize, cPrev: usize, c: usize, h: usize, n: i32): void { lstmStepForward<f64>(g, cPrev, c, h, n); }
-export function lstmStepBackward_f32(dh: usize, daCarry: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, n: i32): void { lstmStepBackward<f32>(dh, daCarry, dcCarry, c, cPrev, g, dG, n); }
-export function lstmStepBackward_f64(dh: usize, daCarry: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, n: i32): void { lstmStepBackward<f64>(dh, daCarry, dcCarry, c, cPrev, g, dG, n); }
-export function rnnStepForward_f32(z: usize, h: usize, n: i32): void { rnnStepForward<f32>(z, h, n); }
-export function rnnStepForward_f64(z: usize, h: usize, n: i32): void { rnnStepForward<f64>(z, h, n); }
-export function rnnStepBackward_f32(dh: usize, daCarry: usize, h: usize, dz: usize, n: i32): void { rnnStepBackward<f32>(dh, daCarry, h, dz, n); }
-export function rnnStepBackward_f64(dh: usize, daCarry: usize, h: usize, dz: usize, n: i32): void { rnnStepBackward<f64>(dh, daCarry, h, dz, n); }
+
+export function lstmStep_f32(wa: usize, K: i32, hPrev: usize, g: usize, cPrev: usize, c: usize, h: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { lstmStep<f32>(wa, K, hPrev, g, cPrev, c, h, nA, mp, u0, u1); }
+export function lstmStep_f64(wa: usize, K: i32, hPrev: usize, g: usize, cPrev: usize, c: usize, h: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { lstmStep<f64>(wa, K, hPrev, g, cPrev, c, h, nA, mp, u0, u1); }
+export function lstmBackStep_f32(waT: usize, dGNext: usize, daCarry: usize, dh: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { lstmBackStep<f32>(waT, dGNext, daCarry, dh, dcCarry, c, cPrev, g, dG, nA, mp, u0, u1, withCarry); }
+export function lstmBackStep_f64(waT: usize, dGNext: usize, daCarry: usize, dh: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { lstmBackStep<f64>(waT, dGNext, daCarry, dh, dcCarry, c, cPrev, g, dG, nA, mp, u0, u1, withCarry); }
+export function rnnStep_f32(wa: usize, hPrev: usize, z: usize, h: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { rnnStep<f32>(wa, hPrev, z, h, nA, mp, u0, u1); }
+export function rnnStep_f64(wa: usize, hPrev: usize, z: usize, h: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { rnnStep<f64>(wa, hPrev, z, h, nA, mp, u0, u1); }
+export function rnnBackStep_f32(waT: usize, dzNext: usize, daCarry: usize, dh: usize, h: usize, dz: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { rnnBackStep<f32>(waT, dzNext, daCarry, dh, h, dz, nA, mp, u0, u1, withCarry); }
+export function rnnBackStep_f64(waT: usize, dzNext: usize, daCarry: usize, dh: usize, h: usize, dz: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { rnnBackStep<f64>(waT, dzNext, daCarry, dh, h, dz, nA, mp, u0, u1, withCarry); }
 
 export function softmaxColumns_f32(z: usize, rows: i32, cols: i32, stride: i32, batch: i32): void { softmaxColumns<f32>(z, rows, cols, stride, batch); }
 export function softmaxColumns_f64(z: usize, rows: i32, cols: i32, stride: i32, batch: i32): void { softmaxColumns<f64>(z, rows, cols, stride, batch); }

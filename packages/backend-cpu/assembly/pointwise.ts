@@ -2,6 +2,7 @@
 // and one per step backward, each lane a column of the (padded) batch. `n` counts elements and
 // is a multiple of the lane count; every block is a contiguous `(rows, m_pad)` slab.
 
+import { gemmPacked } from './gemm';
 import { vexp, vsigmoid, vtanh } from './vector-math';
 
 // @ts-ignore: decorator
@@ -10,13 +11,15 @@ import { vexp, vsigmoid, vtanh } from './vector-math';
 }
 
 /**
- * LSTM step forward. `g` holds the pre-activations `[zf; zi; zc; zo]` (4 blocks of n) and is
- * overwritten with `[ft; it; cct; ot]`; then `c = ft ⊙ cPrev + it ⊙ cct`, `h = ot ⊙ tanh(c)`.
+ * LSTM step forward on `count` elements: `g` holds the pre-activations of the forget gate, and
+ * the update, candidate and output gates follow every `stride` elements; they are overwritten
+ * with `ft, it, cct, ot`, then `c = ft ⊙ cPrev + it ⊙ cct`, `h = ot ⊙ tanh(c)`.
  */
-export function lstmStepForward<T>(g: usize, cPrev: usize, c: usize, h: usize, n: i32): void {
+function lstmPointwiseForward<T>(g: usize, stride: i32, cPrev: usize, c: usize, h: usize, count: i32): void {
   const size = <usize>sizeof<T>();
-  const block = <usize>n * size;
-  for (let o: usize = 0; o < block; o += 16) {
+  const block = <usize>stride * size;
+  const end = <usize>count * size;
+  for (let o: usize = 0; o < end; o += 16) {
     const f = vsigmoid<T>(v128.load(g + o));
     const i = vsigmoid<T>(v128.load(g + block + o));
     const cc = vtanh<T>(v128.load(g + 2 * block + o));
@@ -32,15 +35,17 @@ export function lstmStepForward<T>(g: usize, cPrev: usize, c: usize, h: usize, n
 }
 
 /**
- * LSTM step backward, per SPEC.md. With `da = dh + daCarry` and `tc = tanh(c)`:
- * `dc = dcCarry + da ⊙ ot ⊙ (1 − tc²)`, `dG = [dc ⊙ cPrev ⊙ ft(1−ft); dc ⊙ cct ⊙ it(1−it);
- * dc ⊙ it ⊙ (1 − cct²); da ⊙ tc ⊙ ot(1−ot)]`, and `dcCarry ← dc ⊙ ft` (in place).
+ * LSTM step backward on `count` elements, per SPEC.md (gates `stride` apart in `g` and `dG`).
+ * With `da = dh + daCarry` and `tc = tanh(c)`: `dc = dcCarry + da ⊙ ot ⊙ (1 − tc²)`,
+ * `dG = [dc ⊙ cPrev ⊙ ft(1−ft); dc ⊙ cct ⊙ it(1−it); dc ⊙ it ⊙ (1 − cct²); da ⊙ tc ⊙ ot(1−ot)]`,
+ * and `dcCarry ← dc ⊙ ft` (in place).
  */
-export function lstmStepBackward<T>(dh: usize, daCarry: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, n: i32): void {
+function lstmPointwiseBackward<T>(dh: usize, daCarry: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, stride: i32, count: i32): void {
   const size = <usize>sizeof<T>();
-  const block = <usize>n * size;
+  const block = <usize>stride * size;
+  const end = <usize>count * size;
   const ones = one<T>();
-  for (let o: usize = 0; o < block; o += 16) {
+  for (let o: usize = 0; o < end; o += 16) {
     const da = v128.add<T>(v128.load(dh + o), v128.load(daCarry + o));
     const tc = vtanh<T>(v128.load(c + o));
     const f = v128.load(g + o);
@@ -56,17 +61,58 @@ export function lstmStepBackward<T>(dh: usize, daCarry: usize, dcCarry: usize, c
   }
 }
 
-/** RNN step forward: `h = tanh(z)`. */
-export function rnnStepForward<T>(z: usize, h: usize, n: i32): void {
-  const block = <usize>n * sizeof<T>();
-  for (let o: usize = 0; o < block; o += 16) v128.store(h + o, vtanh<T>(v128.load(z + o)));
+/**
+ * One LSTM step forward for the hidden units `[u0, u1)`: `G += W_a·hPrev` for those rows of each
+ * gate (`W_a` packed, `4·n_a` rows of `K`; the four gates at once when the range is all units),
+ * then the gates and the new state. Disjoint unit ranges can run on different threads: each
+ * reads all of `hPrev` and writes only its own rows.
+ */
+export function lstmStep<T>(wa: usize, K: i32, hPrev: usize, g: usize, cPrev: usize, c: usize, h: usize, nA: i32, mp: i32, u0: i32, u1: i32): void {
+  const size = <usize>sizeof<T>();
+  if (u0 == 0 && u1 == nA) {
+    gemmPacked<T>(wa, 4 * nA, K, hPrev, mp, 0, g, mp, 0, mp, 1, true);
+  } else {
+    for (let gate = 0; gate < 4; gate++) {
+      const r0 = gate * nA + u0;
+      gemmPacked<T>(wa + <usize>(r0 * K) * size, u1 - u0, K, hPrev, mp, 0, g + <usize>(r0 * mp) * size, mp, 0, mp, 1, true);
+    }
+  }
+  const at = <usize>(u0 * mp) * size;
+  lstmPointwiseForward<T>(g + at, nA * mp, cPrev + at, c + at, h + at, (u1 - u0) * mp);
 }
 
-/** RNN step backward: `dz = (1 − h²) ⊙ (dh + daCarry)`. */
-export function rnnStepBackward<T>(dh: usize, daCarry: usize, h: usize, dz: usize, n: i32): void {
-  const block = <usize>n * sizeof<T>();
+/**
+ * One LSTM step backward for the hidden units `[u0, u1)`: when `withCarry`, first
+ * `daCarry = W_aᵀ·dGNext` for those rows (the gradient flowing back from the step after, `W_aᵀ`
+ * packed, `4·n_a` columns), then the gate gradients `dG` of those units and their `dcCarry`.
+ */
+export function lstmBackStep<T>(waT: usize, dGNext: usize, daCarry: usize, dh: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void {
+  const size = <usize>sizeof<T>();
+  const at = <usize>(u0 * mp) * size;
+  if (withCarry) gemmPacked<T>(waT + <usize>(u0 * 4 * nA) * size, u1 - u0, 4 * nA, dGNext, mp, 0, daCarry + at, mp, 0, mp, 1, false);
+  lstmPointwiseBackward<T>(dh + at, daCarry + at, dcCarry + at, c + at, cPrev + at, g + at, dG + at, nA * mp, (u1 - u0) * mp);
+}
+
+/** One RNN step forward for the hidden units `[u0, u1)`: `z += Waa·hPrev` for those rows, `h = tanh(z)`. */
+export function rnnStep<T>(wa: usize, hPrev: usize, z: usize, h: usize, nA: i32, mp: i32, u0: i32, u1: i32): void {
+  const size = <usize>sizeof<T>();
+  const at = <usize>(u0 * mp) * size;
+  gemmPacked<T>(wa + <usize>(u0 * nA) * size, u1 - u0, nA, hPrev, mp, 0, z + at, mp, 0, mp, 1, true);
+  const end = <usize>((u1 - u0) * mp) * size;
+  for (let o: usize = 0; o < end; o += 16) v128.store(h + at + o, vtanh<T>(v128.load(z + at + o)));
+}
+
+/**
+ * One RNN step backward for the hidden units `[u0, u1)`: when `withCarry`, first
+ * `daCarry = Waaᵀ·dzNext` for those rows, then `dz = (1 − h²) ⊙ (dh + daCarry)`.
+ */
+export function rnnBackStep<T>(waT: usize, dzNext: usize, daCarry: usize, dh: usize, h: usize, dz: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void {
+  const size = <usize>sizeof<T>();
+  const at = <usize>(u0 * mp) * size;
+  if (withCarry) gemmPacked<T>(waT + <usize>(u0 * nA) * size, u1 - u0, nA, dzNext, mp, 0, daCarry + at, mp, 0, mp, 1, false);
   const ones = one<T>();
-  for (let o: usize = 0; o < block; o += 16) {
+  const end = <usize>((u1 - u0) * mp) * size;
+  for (let o: usize = at; o < at + end; o += 16) {
     const a = v128.load(h + o);
     v128.store(dz + o, v128.mul<T>(v128.sub<T>(ones, v128.mul<T>(a, a)), v128.add<T>(v128.load(dh + o), v128.load(daCarry + o))));
   }

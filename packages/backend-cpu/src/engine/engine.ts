@@ -38,14 +38,22 @@ export interface EngineOps {
    * `N` a multiple of `BATCH_PAD`.
    */
   gemm(ap: number, M: number, K: number, b: number, ldb: number, strideB: number, c: number, ldc: number, strideC: number, N: number, batch: number, accumulate: boolean): void;
-  /** LSTM step forward on `n`-element blocks: gates `g = [zf; zi; zc; zo]` → activations in place, `c`, `h`. */
-  lstmStepForward(g: number, cPrev: number, c: number, h: number, n: number): void;
-  /** LSTM step backward: `dG` from `dh + daCarry` and `dcCarry`, which becomes `dc ⊙ ft`. */
-  lstmStepBackward(dh: number, daCarry: number, dcCarry: number, c: number, cPrev: number, g: number, dG: number, n: number): void;
-  /** RNN step forward: `h = tanh(z)`. */
-  rnnStepForward(z: number, h: number, n: number): void;
-  /** RNN step backward: `dz = (1 − h²) ⊙ (dh + daCarry)`. */
-  rnnStepBackward(dh: number, daCarry: number, h: number, dz: number, n: number): void;
+  /**
+   * One LSTM step forward for the hidden units `[u0, u1)`: `G += W_a·hPrev` for those rows of the
+   * four gates (`wa` packed `(4·n_a, K)`), then `g` → `[ft; it; cct; ot]`, `c`, `h` for those
+   * units. Disjoint unit ranges may run at once.
+   */
+  lstmStep(wa: number, K: number, hPrev: number, g: number, cPrev: number, c: number, h: number, nA: number, mp: number, u0: number, u1: number): void;
+  /**
+   * One LSTM step backward for the units `[u0, u1)`: with `withCarry`, first
+   * `daCarry = W_aᵀ·dGNext` for those rows (`waT` packed `(n_a, 4·n_a)`), then `dG` of those units
+   * from `dh + daCarry` and `dcCarry`, which becomes `dc ⊙ ft`.
+   */
+  lstmBackStep(waT: number, dGNext: number, daCarry: number, dh: number, dcCarry: number, c: number, cPrev: number, g: number, dG: number, nA: number, mp: number, u0: number, u1: number, withCarry: boolean): void;
+  /** One RNN step forward for the units `[u0, u1)`: `z += Waa·hPrev` for those rows, `h = tanh(z)`. */
+  rnnStep(wa: number, hPrev: number, z: number, h: number, nA: number, mp: number, u0: number, u1: number): void;
+  /** One RNN step backward for the units `[u0, u1)`: with `withCarry`, first `daCarry = Waaᵀ·dzNext`, then `dz = (1 − h²) ⊙ (dh + daCarry)`. */
+  rnnBackStep(waT: number, dzNext: number, daCarry: number, dh: number, h: number, dz: number, nA: number, mp: number, u0: number, u1: number, withCarry: boolean): void;
   /** Column softmax of `batch` blocks `(rows, cols)`, in place. */
   softmaxColumns(z: number, rows: number, cols: number, stride: number, batch: number): void;
   /** `c[r, j] = b[r]` for `batch` blocks `(rows, cols)`. */

@@ -103,9 +103,12 @@ function jsOps(dtype: DType, heap: () => DataArray): EngineOps {
         }
       }
     },
-    lstmStepForward(g, cPrev, c, hOut, n) {
+    lstmStep(wa, K, hPrev, g, cPrev, c, hOut, nA, mp, u0, u1) {
+      if (u0 === 0 && u1 === nA) this.gemm(wa, 4 * nA, K, hPrev, mp, 0, g, mp, 0, mp, 1, true);
+      else for (let gate = 0; gate < 4; gate++) this.gemm(wa + (gate * nA + u0) * K, u1 - u0, K, hPrev, mp, 0, g + (gate * nA + u0) * mp, mp, 0, mp, 1, true);
       const h = heap();
-      for (let i = 0; i < n; i++) {
+      const n = nA * mp;
+      for (let i = u0 * mp; i < u1 * mp; i++) {
         const f = sigmoid(h[g + i] as number);
         const u = sigmoid(h[g + n + i] as number);
         const cc = tanh(h[g + 2 * n + i] as number);
@@ -114,14 +117,15 @@ function jsOps(dtype: DType, heap: () => DataArray): EngineOps {
         h[g + n + i] = u;
         h[g + 2 * n + i] = cc;
         h[g + 3 * n + i] = o;
-        const cn = (h[g + i] as number) * (h[cPrev + i] as number) + (h[g + n + i] as number) * (h[g + 2 * n + i] as number);
-        h[c + i] = cn;
+        h[c + i] = (h[g + i] as number) * (h[cPrev + i] as number) + (h[g + n + i] as number) * (h[g + 2 * n + i] as number);
         h[hOut + i] = (h[g + 3 * n + i] as number) * tanh(h[c + i] as number);
       }
     },
-    lstmStepBackward(dh, daCarry, dcCarry, c, cPrev, g, dG, n) {
+    lstmBackStep(waT, dGNext, daCarry, dh, dcCarry, c, cPrev, g, dG, nA, mp, u0, u1, withCarry) {
+      if (withCarry) this.gemm(waT + u0 * 4 * nA, u1 - u0, 4 * nA, dGNext, mp, 0, daCarry + u0 * mp, mp, 0, mp, 1, false);
       const h = heap();
-      for (let i = 0; i < n; i++) {
+      const n = nA * mp;
+      for (let i = u0 * mp; i < u1 * mp; i++) {
         const da = (h[dh + i] as number) + (h[daCarry + i] as number);
         const tc = tanh(h[c + i] as number);
         const f = h[g + i] as number;
@@ -136,13 +140,15 @@ function jsOps(dtype: DType, heap: () => DataArray): EngineOps {
         h[dcCarry + i] = dc * f;
       }
     },
-    rnnStepForward(z, hOut, n) {
+    rnnStep(wa, hPrev, z, hOut, nA, mp, u0, u1) {
+      this.gemm(wa + u0 * nA, u1 - u0, nA, hPrev, mp, 0, z + u0 * mp, mp, 0, mp, 1, true);
       const h = heap();
-      for (let i = 0; i < n; i++) h[hOut + i] = tanh(h[z + i] as number);
+      for (let i = u0 * mp; i < u1 * mp; i++) h[hOut + i] = tanh(h[z + i] as number);
     },
-    rnnStepBackward(dh, daCarry, hIn, dz, n) {
+    rnnBackStep(waT, dzNext, daCarry, dh, hIn, dz, nA, mp, u0, u1, withCarry) {
+      if (withCarry) this.gemm(waT + u0 * nA, u1 - u0, nA, dzNext, mp, 0, daCarry + u0 * mp, mp, 0, mp, 1, false);
       const h = heap();
-      for (let i = 0; i < n; i++) {
+      for (let i = u0 * mp; i < u1 * mp; i++) {
         const a = h[hIn + i] as number;
         h[dz + i] = (1 - a * a) * ((h[dh + i] as number) + (h[daCarry + i] as number));
       }

@@ -73,8 +73,8 @@ export class WasmEngine implements Engine {
     const suffix = dtype === 'float32' ? '_f32' : '_f64';
     const bytes = dtype === 'float32' ? 4 : 8;
     const fn = (name: string): Fn => this.#fn(name + suffix);
-    const [packA, gemm, lstmF, lstmB, rnnF, rnnB, softmax, fill, sum, add, toTm, fromTm, transpose] = [
-      'packA', 'gemm', 'lstmStepForward', 'lstmStepBackward', 'rnnStepForward', 'rnnStepBackward', 'softmaxColumns',
+    const [packA, gemm, lstmStep, lstmBackStep, rnnStep, rnnBackStep, softmax, fill, sum, add, toTm, fromTm, transpose] = [
+      'packA', 'gemm', 'lstmStep', 'lstmBackStep', 'rnnStep', 'rnnBackStep', 'softmaxColumns',
       'fillRows', 'sumRows', 'add', 'toTimeMajor', 'fromTimeMajor', 'transposeBlocks',
     ].map(fn) as [Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn];
     let view: DataArray = new (dtype === 'float32' ? Float32Array : Float64Array)(0);
@@ -89,10 +89,11 @@ export class WasmEngine implements Engine {
       packA: (a, rs, cs, ss, L, S, M, dst) => packA(p(a), rs, cs, ss, L, S, M, p(dst)),
       packedLength: (M, K) => this.#packedLength(M, K),
       gemm: (ap, M, K, b, ldb, sb, c, ldc, sc, N, batch, acc) => gemm(p(ap), M, K, p(b), ldb, sb, p(c), ldc, sc, N, batch, acc ? 1 : 0),
-      lstmStepForward: (g, cPrev, c, h, n) => lstmF(p(g), p(cPrev), p(c), p(h), n),
-      lstmStepBackward: (dh, da, dc, c, cPrev, g, dG, n) => lstmB(p(dh), p(da), p(dc), p(c), p(cPrev), p(g), p(dG), n),
-      rnnStepForward: (z, h, n) => rnnF(p(z), p(h), n),
-      rnnStepBackward: (dh, da, h, dz, n) => rnnB(p(dh), p(da), p(h), p(dz), n),
+      lstmStep: (wa, K, hPrev, g, cPrev, c, h, nA, mp, u0, u1) => lstmStep(p(wa), K, p(hPrev), p(g), p(cPrev), p(c), p(h), nA, mp, u0, u1),
+      lstmBackStep: (waT, dGNext, da, dh, dc, c, cPrev, g, dG, nA, mp, u0, u1, withCarry) =>
+        lstmBackStep(p(waT), p(dGNext), p(da), p(dh), p(dc), p(c), p(cPrev), p(g), p(dG), nA, mp, u0, u1, withCarry ? 1 : 0),
+      rnnStep: (wa, hPrev, z, h, nA, mp, u0, u1) => rnnStep(p(wa), p(hPrev), p(z), p(h), nA, mp, u0, u1),
+      rnnBackStep: (waT, dzNext, da, dh, h, dz, nA, mp, u0, u1, withCarry) => rnnBackStep(p(waT), p(dzNext), p(da), p(dh), p(h), p(dz), nA, mp, u0, u1, withCarry ? 1 : 0),
       softmaxColumns: (z, rows, cols, stride, batch) => softmax(p(z), rows, cols, stride, batch),
       fillRows: (c, b, rows, cols, stride, batch) => fill(p(c), p(b), rows, cols, stride, batch),
       sumRows: (a, rows, cols, stride, batch, out, acc) => sum(p(a), rows, cols, stride, batch, p(out), acc ? 1 : 0),

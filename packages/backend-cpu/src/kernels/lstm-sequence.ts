@@ -93,11 +93,7 @@ export function lstmSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: Ls
   e.fillRows(g, b, G4, mp, G4 * mp, T);
   e.gemm(Wx, G4, nX, xs, mp, nX * mp, g, mp, G4 * mp, mp, T, true);
   const n = nA * mp;
-  for (let t = 0; t < T; t++) {
-    const gt = g + t * G4 * mp;
-    e.gemm(Wa, G4, nA, h + t * n, mp, 0, gt, mp, 0, mp, 1, true);
-    e.lstmStepForward(gt, c + t * n, c + (t + 1) * n, h + (t + 1) * n, n);
-  }
+  for (let t = 0; t < T; t++) e.lstmStep(Wa, nA, h + t * n, g + t * G4 * mp, c + t * n, c + (t + 1) * n, h + (t + 1) * n, nA, mp, 0, nA);
   const tape = new ResidentArrays<LstmTapeName>(ws, pool, {
     xs: { ptr: xs, length: T * nX * mp }, h: { ptr: h, length: (T + 1) * n }, c: { ptr: c, length: (T + 1) * n }, g: { ptr: g, length: T * G4 * mp },
   });
@@ -162,11 +158,11 @@ export function lstmSequenceBackwardImpl(ws: Workspace, v: LstmBackwardValues, d
   e.packA(W + nA, 1, K, 0, G4, 1, nX, WxT);
 
   const dG = ws.alloc(T * G4 * mp);
+  // Step t takes daCarry = W_aᵀ·dG⟨t+1⟩ from the step after it (none at the last step).
   for (let t = T - 1; t >= 0; t--) {
-    const dGt = dG + t * G4 * mp;
-    e.lstmStepBackward(dA + t * n, daCarry, dcCarry, c + (t + 1) * n, c + t * n, g + t * G4 * mp, dGt, n);
-    e.gemm(WaT, nA, G4, dGt, mp, 0, daCarry, mp, 0, mp, 1, false);
+    e.lstmBackStep(WaT, dG + (t + 1) * G4 * mp, daCarry, dA + t * n, dcCarry, c + (t + 1) * n, c + t * n, g + t * G4 * mp, dG + t * G4 * mp, nA, mp, 0, nA, t < T - 1);
   }
+  e.gemm(WaT, nA, G4, dG, mp, 0, daCarry, mp, 0, mp, 1, false);
   const dX = ws.alloc(T * nX * mp);
   e.gemm(WxT, nX, G4, dG, mp, G4 * mp, dX, mp, nX * mp, mp, T, false);
 

@@ -69,10 +69,7 @@ export function rnnSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: Rnn
   const z = ws.alloc(T * n);
   e.fillRows(z, ws.write(v.ba), nA, mp, n, T);
   e.gemm(Wax, nA, nX, xs, mp, nX * mp, z, mp, n, mp, T, true);
-  for (let t = 0; t < T; t++) {
-    e.gemm(Waa, nA, nA, h + t * n, mp, 0, z + t * n, mp, 0, mp, 1, true);
-    e.rnnStepForward(z + t * n, h + (t + 1) * n, n);
-  }
+  for (let t = 0; t < T; t++) e.rnnStep(Waa, h + t * n, z + t * n, h + (t + 1) * n, nA, mp, 0, nA);
   const tape = new ResidentArrays<RnnTapeName>(ws, pool, { xs: { ptr: xs, length: T * nX * mp }, h: { ptr: h, length: (T + 1) * n } });
   return { tape };
 }
@@ -119,10 +116,9 @@ export function rnnSequenceBackwardImpl(ws: Workspace, v: RnnBackwardValues, d: 
   if (v.daT !== undefined) e.toTimeMajor(ws.write(v.daT), nA, m, 1, daCarry, mp);
 
   const dz = ws.alloc(T * n);
-  for (let t = T - 1; t >= 0; t--) {
-    e.rnnStepBackward(dA + t * n, daCarry, h + (t + 1) * n, dz + t * n, n);
-    e.gemm(WaaT, nA, nA, dz + t * n, mp, 0, daCarry, mp, 0, mp, 1, false);
-  }
+  // Step t takes daCarry = Waaᵀ·dz⟨t+1⟩ from the step after it (none at the last step).
+  for (let t = T - 1; t >= 0; t--) e.rnnBackStep(WaaT, dz + (t + 1) * n, daCarry, dA + t * n, h + (t + 1) * n, dz + t * n, nA, mp, 0, nA, t < T - 1);
+  e.gemm(WaaT, nA, nA, dz, mp, 0, daCarry, mp, 0, mp, 1, false);
   const dX = ws.alloc(T * nX * mp);
   e.gemm(WaxT, nX, nA, dz, mp, n, dX, mp, nX * mp, mp, T, false);
   const acc = v.acc === undefined ? undefined : [interleaveColumns(v.acc.dWaa, v.acc.dWax, nA, nX)];
