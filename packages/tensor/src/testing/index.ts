@@ -1,8 +1,10 @@
 /**
  * The conformance suite every backend runs (`describeBackendConformance`), the `allClose`
- * helpers, and a plain float64 reference of the cell math. Needs `vitest`.
+ * helpers, and a plain float64 reference of the cell math. Needs `vitest`. Test helpers for
+ * backend authors, not part of the API a program uses.
  *
  * @module @rnn/tensor/testing
+ * @group Test helpers
  */
 export { compareClose, assertAllClose, type Tolerance, type CloseReport } from './all-close.js';
 export {
