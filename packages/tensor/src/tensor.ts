@@ -11,11 +11,15 @@ export type Rank = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 /**
  * The nested arrays of a tensor of rank `R`: `NestedArrayOfRank<0>` is `number`,
  * `NestedArrayOfRank<3>` is `number[][][]`; for a rank not known when compiling, `NestedArray`.
+ * `Depth` counts the levels already nested while the type is built; leave it out.
  */
-export type NestedArrayOfRank<R extends number> = number extends R ? NestedArray : R extends unknown ? Nest<R, []> : never;
-
-/** `number` nested in `R − length of Depth` arrays. */
-type Nest<R extends number, Depth extends readonly unknown[]> = Depth['length'] extends R ? number : Nest<R, [...Depth, unknown]>[];
+export type NestedArrayOfRank<R extends number, Depth extends readonly unknown[] = []> = number extends R
+  ? NestedArray
+  : R extends unknown
+    ? Depth['length'] extends R
+      ? number
+      : NestedArrayOfRank<R, [...Depth, unknown]>[]
+    : never;
 
 type Home = { readonly kind: 'host'; readonly values: DataArray } | { readonly kind: 'device'; readonly backend: Backend; readonly id: DataId };
 
