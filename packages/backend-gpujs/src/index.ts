@@ -1,5 +1,5 @@
 /**
- * The GPU backend of @rnn on gpu.js (float32): fused cell kernels whose tensors stay on the
+ * The GPU backend of `@rnn` on gpu.js (float32): fused cell kernels whose tensors stay on the
  * device; headless-gl or WebAssembly in Node, WebGL2 or WebGPU in the browser.
  *
  * @module @rnn/backend-gpujs
