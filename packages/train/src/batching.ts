@@ -26,7 +26,16 @@ export interface Batch {
   readonly count: number;
 }
 
-/** Lays out encoded names (without the end of name) as a padded batch; see `Batch`. */
+/**
+ * Lays out encoded names (without the end of name) as a padded batch; see `Batch`.
+ *
+ * @example
+ * ```ts
+ * const vocabulary = Vocabulary.fromText('abc');
+ * const batch = encodeBatch(['ab', 'c'].map((n) => vocabulary.encode(n)), vocabulary.size, vocabulary.endIndex);
+ * [batch.m, batch.T, batch.count];   // [2, 3, 5]: two names, the longest plus its end, 5 real steps
+ * ```
+ */
 export function encodeBatch(sequences: readonly (readonly number[])[], nX: number, endIndex: number): Batch {
   const fn = 'encodeBatch';
   if (sequences.length === 0) throw new InvalidArgumentError(fn, 'sequences', 'must hold at least one name');
@@ -74,6 +83,11 @@ export interface Split<T> {
  * Splits `items` into training and held-out parts by a seeded permutation: the first
  * `round(n · heldOutFraction)` items of the permutation are held out. The split depends only
  * on `seed` (default 0) and the items, never on the training seed.
+ *
+ * @example
+ * ```ts
+ * const { train, heldOut } = splitHeldOut(names);   // 90 % / 10 %, the same split every run
+ * ```
  */
 export function splitHeldOut<T>(items: readonly T[], heldOutFraction = 0.1, seed = 0): Split<T> {
   if (!(heldOutFraction > 0 && heldOutFraction < 1)) throw new InvalidArgumentError('splitHeldOut', 'heldOutFraction', `must be in (0, 1), got ${heldOutFraction}`);
@@ -102,6 +116,13 @@ export interface BatchSamplerOptions {
  * Endless seeded mini-batches over a corpus, epoch after epoch: each epoch shuffles the names,
  * sorts each run of `bucketBatches · batchSize` of them by length, cuts it into batches and
  * shuffles the batches, so names of similar length share a batch and little is padded.
+ *
+ * @example
+ * ```ts
+ * const sampler = new BatchSampler(names.map((n) => vocabulary.encode(n)), { batchSize: 32, seed: 0 });
+ * const batch = encodeBatch(sampler.next(), vocabulary.size, vocabulary.endIndex);
+ * sampler.epoch;   // the pass over the names that batch came from, from 1
+ * ```
  */
 export class BatchSampler<T extends ArrayLike<unknown>> {
   readonly #items: readonly T[];

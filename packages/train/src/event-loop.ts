@@ -4,6 +4,15 @@
  * promise that is already settled would not do, since microtasks run before any of those.
  * Node uses `setImmediate`; browsers and workers a `MessageChannel` message, which is not
  * clamped to 4 ms as nested `setTimeout` calls are.
+ *
+ * @example
+ * ```ts
+ * for (let i = 0; i < 2000 && !signal.aborted; i++) {
+ *   await yieldToEventLoop();   // lets the abort, timers and the page run between steps
+ *   const { grads } = await lossAndGradients('lstm', dims, parameters, encodeBatch(sampler.next(), vocabulary.size, vocabulary.endIndex), { backend });
+ *   optimizer.step(parameters, grads);
+ * }
+ * ```
  */
 export function yieldToEventLoop(): Promise<void> {
   if (typeof setImmediate === 'function') return new Promise((resolve) => void setImmediate(resolve));

@@ -21,6 +21,13 @@ export interface InitOptions {
  * Seeded parameters for `cell`, float64 on the host. Weights are drawn from one
  * `RandomState(seed)` in storage order (`Wf, Wi, Wc, Wo, Wy` for the LSTM, `Waa, Wax, Wya`
  * for the RNN), each filled in C order, so the same seed gives the same model everywhere.
+ * An unsupported `cell` is refused with an `InvalidArgumentError`.
+ *
+ * @example
+ * ```ts
+ * const parameters = initParameters('lstm', { nX: 27, nA: 64, nY: 27 }, { seed: 1 });
+ * parameters.Wf.length;   // 64 · (64 + 27)
+ * ```
  */
 export function initParameters(cell: CellType, dims: ModelDims, { seed, scheme = 'scaled' }: InitOptions): Record<string, Float64Array> {
   checkCell('initParameters', cell);

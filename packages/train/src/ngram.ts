@@ -102,6 +102,13 @@ export interface NgramBaselineOptions {
  * The add-k n-gram baseline, with `k` chosen without looking at held-out data: `k` is picked
  * by the lowest cross-entropy on a validation tenth of `train` (split with seed 1) after
  * fitting on the other nine tenths, then the model is refitted on all of `train`.
+ *
+ * @example
+ * ```ts
+ * const encode = (names: readonly string[]) => names.map((n) => vocabulary.encode(n));
+ * const ngram = fitNgramBaseline(encode(train), { vocabSize: vocabulary.size, endIndex: vocabulary.endIndex, order: 3 });
+ * const { totalNats, count } = ngram.crossEntropy(encode(heldOut));   // totalNats / count: the baseline to beat
+ * ```
  */
 export function fitNgramBaseline(train: readonly (readonly number[])[], options: NgramBaselineOptions): NgramModel {
   const { vocabSize, endIndex, order = 3, ks = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2] } = options;

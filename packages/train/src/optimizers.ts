@@ -13,7 +13,15 @@ export interface Optimizer {
   step(params: HostParameters, grads: HostParameters): void;
 }
 
-/** Plain stochastic gradient descent: `θ ← θ − lr · dθ`, as the NumPy exercise's `update_parameters`. */
+/**
+ * Plain stochastic gradient descent: `θ ← θ − lr · dθ`, as the NumPy exercise's `update_parameters`.
+ *
+ * @example
+ * ```ts
+ * const params = { W: Float64Array.of(1, 2) };
+ * new Sgd(0.1).step(params, { W: Float64Array.of(10, -10) });   // params.W is now [0, 3]
+ * ```
+ */
 export class Sgd implements Optimizer {
   readonly name = 'sgd';
   #steps = 0;
@@ -51,6 +59,13 @@ export interface AdamOptions {
  * `θ ← θ − lr · (m̂ / (√v̂ + ε) + λ · θ)`, where `λ` is the decoupled weight decay of AdamW
  * (Loshchilov & Hutter 2019; 0 by default, which is plain Adam). Moments are kept per parameter
  * name, float64.
+ *
+ * @example
+ * ```ts
+ * const optimizer = new Adam(0.01, { weightDecay: 0.1 });
+ * const { grads } = await lossAndGradients('lstm', dims, parameters, batch, { backend });
+ * optimizer.step(parameters, grads);   // updates parameters in place; moments carry over
+ * ```
  */
 export class Adam implements Optimizer {
   readonly name = 'adam';

@@ -32,6 +32,7 @@ export class Vocabulary {
    * `'\n'`, sorted by code point. (`Array.prototype.sort` alone would sort by UTF-16 code unit,
    * which puts characters beyond U+FFFF before U+E000–U+FFFF.)
    *
+   * @example
    * ```ts
    * Vocabulary.fromText('ba\nab').chars;   // ['\n', 'a', 'b']
    * ```
