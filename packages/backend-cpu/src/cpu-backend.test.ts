@@ -24,3 +24,7 @@ describe('createCpuBackend', () => {
     expect(() => createCpuBackend({ engine: 'gpu' as never })).toThrow(/createCpuBackend: options.engine must be/);
   });
 });
+
+describeBackendConformance('cpu (wasm-simd, 2 threads)', () => createCpuBackend({ threads: 2 }), {
+  tolerances: { float64: FLOAT64_TOLERANCES, float32: FLOAT32_TOLERANCES },
+});

@@ -20,6 +20,14 @@ export interface CpuBackendOptions {
    * JavaScript engine has it — Node ≥ 16.4 and every current browser — else TypeScript.
    */
   readonly engine?: EngineMode | 'auto' | undefined;
+  /**
+   * Threads the WebAssembly engine may split large calls over, the calling one included
+   * (default 1). Above 1 the engine runs on shared memory with worker threads: Node's
+   * `worker_threads`, or Web Workers on a cross-origin-isolated page; where neither is possible it
+   * runs on one thread and `threadsUnavailable` says why. Calls too small to gain stay on the
+   * calling thread.
+   */
+  readonly threads?: number | undefined;
 }
 
 /** The CPU backend: storage is a typed array per tensor, kernels run on a WebAssembly SIMD or a TypeScript engine. */
@@ -27,6 +35,17 @@ export interface CpuBackend extends Backend {
   readonly name: 'cpu';
   /** `wasm-simd` or `js`: the engine that runs the kernels. */
   readonly mode: EngineMode;
+  /** Threads large calls are split over (1 unless `threads` was asked for and workers could start). */
+  readonly threads: number;
+  /** Why the threads asked for could not start, if they could not. */
+  readonly threadsUnavailable: string | undefined;
+  /** Engine calls split over more than one thread so far. */
+  readonly splitCalls: number;
+  /**
+   * Resolves once the worker threads can take work (at once with one thread). Workers start in
+   * the background; until they are ready the calling thread does their share.
+   */
+  ready(): Promise<void>;
   /**
    * `C = A·B` for row-major `A (M, K)` and `B (K, N)` (both float32 or both float64), with the
    * product every kernel here is built on: for benchmarks, or wherever a plain product is needed.
@@ -66,6 +85,22 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
 
   get mode(): EngineMode {
     return this.engine.mode;
+  }
+
+  get threads(): number {
+    return this.engine instanceof WasmEngine ? this.engine.threads : 1;
+  }
+
+  get threadsUnavailable(): string | undefined {
+    return this.engine instanceof WasmEngine ? this.engine.threadsUnavailable : undefined;
+  }
+
+  get splitCalls(): number {
+    return this.engine instanceof WasmEngine ? this.engine.splitCalls : 0;
+  }
+
+  async ready(): Promise<void> {
+    if (this.engine instanceof WasmEngine) await this.engine.ready();
   }
 
   readonly kernels: Kernels = {
@@ -133,6 +168,7 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
     for (const slot of this.#storage.values()) if ('make' in slot) slot.settled();
     this.#storage.clear();
     for (const tape of [...this.#tapes]) this.#forget(tape);
+    if (this.engine instanceof WasmEngine) this.engine.dispose();
     this.#disposed = true;
   }
 
@@ -181,7 +217,7 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
  * cpu.mode; // 'wasm-simd' in Node and current browsers
  * ```
  *
- * @throws InvalidArgumentError when `options.engine` is not one of the modes.
+ * @throws InvalidArgumentError when `options.engine` is not one of the modes or `options.threads` is not an integer from 1 to 64.
  * @throws BackendError when `engine: 'wasm-simd'` is asked for where WebAssembly SIMD is missing.
  */
 export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
@@ -189,8 +225,12 @@ export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
   if (requested !== 'auto' && requested !== 'wasm-simd' && requested !== 'js') {
     throw new InvalidArgumentError('createCpuBackend', 'options.engine', `must be 'auto', 'wasm-simd' or 'js', got ${String(requested)}`);
   }
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new InvalidArgumentError('createCpuBackend', 'options.threads', `must be an integer from 1 to 64, got ${String(threads)}`);
+  }
   if (requested === 'js') return new CpuBackendImpl(new JsEngine());
-  if (hasWasmSimd()) return new CpuBackendImpl(new WasmEngine());
+  if (hasWasmSimd()) return new CpuBackendImpl(new WasmEngine({ threads }));
   if (requested === 'wasm-simd') throw new BackendError('createCpuBackend', 'cpu', 'WebAssembly SIMD128 is not available in this JavaScript engine; use engine: \'js\' or \'auto\'');
   return new CpuBackendImpl(new JsEngine());
 }

@@ -1,7 +1,9 @@
 import type { DataArray, DType } from '@rnn/tensor';
 import type { Engine, EngineOps } from './engine.js';
 import { HeapAllocator } from './heap-allocator.js';
-import { ENGINE_WASM_BASE64 } from './wasm-binary.js';
+import { splitRange } from './split.js';
+import { ThreadPool } from './thread-pool.js';
+import { ENGINE_WASM_BASE64, ENGINE_WASM_SHARED_BASE64 } from './wasm-binary.js';
 
 type Fn = (...args: number[]) => number;
 
@@ -21,28 +23,66 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 const PAGE = 65536;
+/** Pages the shared memory may grow to (2 GiB): the shared module declares this maximum. */
+const SHARED_MAX_PAGES = 32768;
+
+/**
+ * Multiply-adds below which a call is not split over threads: handing a part to a worker and
+ * waiting for it costs microseconds, so small calls run faster on one thread. Measured with
+ * `pnpm bench --section threads` (see BENCHMARKS.md).
+ */
+export const SPLIT_MIN_WORK = 1 << 18;
+
+/** Exports every engine call is made through, in the order workers index them. */
+const NAMES = ['packA', 'gemm', 'lstmStep', 'lstmBackStep', 'rnnStep', 'rnnBackStep', 'softmaxColumns', 'fillRows', 'sumRows', 'add', 'toTimeMajor', 'fromTimeMajor', 'transposeBlocks'] as const;
+type Name = (typeof NAMES)[number];
+const WORKER_NAMES = NAMES.flatMap((n) => [`${n}_f32`, `${n}_f64`]);
+
+/** Options of `WasmEngine`. */
+export interface WasmEngineOptions {
+  /** Threads to split large calls over (the calling one included); 1 runs everything on the caller. */
+  readonly threads?: number | undefined;
+}
 
 /**
  * The WebAssembly SIMD engine: the module compiled from `assembly/` (shipped inside the package
  * as base64, so no bundler or loader has to find a `.wasm` file), instantiated synchronously
- * (it is far below browsers' 8 MB limit for synchronous compilation on the main thread).
+ * (it is far below browsers' 8 MB limit for synchronous compilation on the main thread). With
+ * `threads > 1` it runs on a shared memory and splits large calls — a step's hidden units, a
+ * batch of steps, the rows of a product — over worker threads.
  */
 export class WasmEngine implements Engine {
   readonly mode = 'wasm-simd';
+  readonly allocator = new HeapAllocator((bytes) => this.#reserve(bytes));
+  /** Threads that calls may be split over, or 1. */
+  readonly threads: number;
+  /** Why worker threads were asked for and not started, if so. */
+  readonly threadsUnavailable: string | undefined;
   readonly #exports: WebAssembly.Exports;
   readonly #memory: WebAssembly.Memory;
-  readonly #packedLength: Fn;
+  readonly #pool: ThreadPool | undefined;
   readonly #f32: EngineOps;
   readonly #f64: EngineOps;
-  readonly allocator = new HeapAllocator((bytes) => this.#reserve(bytes));
 
-  constructor() {
-    const module = new WebAssembly.Module(decodeBase64(ENGINE_WASM_BASE64));
-    this.#exports = new WebAssembly.Instance(module, {}).exports;
-    const memory = this.#exports['memory'];
-    if (!(memory instanceof WebAssembly.Memory)) throw new Error('the engine module exports no memory');
-    this.#memory = memory;
-    this.#packedLength = this.#fn('packedLength');
+  constructor(options: WasmEngineOptions = {}) {
+    const threads = options.threads ?? 1;
+    let pool: ThreadPool | string | undefined;
+    if (threads > 1 && typeof SharedArrayBuffer === 'function') {
+      const module = new WebAssembly.Module(decodeBase64(ENGINE_WASM_SHARED_BASE64));
+      const memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+      pool = ThreadPool.start(module, memory, WORKER_NAMES, threads);
+      this.#memory = memory;
+      this.#exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    } else {
+      if (threads > 1) pool = 'SharedArrayBuffer is not available here';
+      this.#exports = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(ENGINE_WASM_BASE64)), {}).exports;
+      const memory = this.#exports['memory'];
+      if (!(memory instanceof WebAssembly.Memory)) throw new Error('the engine module exports no memory');
+      this.#memory = memory;
+    }
+    this.#pool = pool instanceof ThreadPool ? pool : undefined;
+    this.threads = this.#pool === undefined ? 1 : threads;
+    this.threadsUnavailable = typeof pool === 'string' ? pool : undefined;
     this.#f32 = this.#makeOps('float32');
     this.#f64 = this.#makeOps('float64');
   }
@@ -51,14 +91,28 @@ export class WasmEngine implements Engine {
     return this.#memory.buffer.byteLength;
   }
 
-  #reserve(bytes: number): void {
-    const memory = this.#memory;
-    const missing = bytes - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
-  }
-
   ops(dtype: DType): EngineOps {
     return dtype === 'float32' ? this.#f32 : this.#f64;
+  }
+
+  /** Calls split over more than one thread so far. */
+  get splitCalls(): number {
+    return this.#pool?.splitCalls ?? 0;
+  }
+
+  /** Resolves once every worker thread can take work (at once without threads). */
+  async ready(): Promise<void> {
+    await this.#pool?.ready();
+  }
+
+  /** Stops the worker threads, if any. */
+  dispose(): void {
+    this.#pool?.terminate();
+  }
+
+  #reserve(bytes: number): void {
+    const missing = bytes - this.#memory.buffer.byteLength;
+    if (missing > 0) this.#memory.grow(Math.ceil(missing / PAGE));
   }
 
   /** An exported function of the module (every export is a function of numbers but `memory`). */
@@ -72,35 +126,62 @@ export class WasmEngine implements Engine {
     const memory = this.#memory;
     const suffix = dtype === 'float32' ? '_f32' : '_f64';
     const bytes = dtype === 'float32' ? 4 : 8;
-    const fn = (name: string): Fn => this.#fn(name + suffix);
-    const [packA, gemm, lstmStep, lstmBackStep, rnnStep, rnnBackStep, softmax, fill, sum, add, toTm, fromTm, transpose] = [
-      'packA', 'gemm', 'lstmStep', 'lstmBackStep', 'rnnStep', 'rnnBackStep', 'softmaxColumns',
-      'fillRows', 'sumRows', 'add', 'toTimeMajor', 'fromTimeMajor', 'transposeBlocks',
-    ].map(fn) as [Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn, Fn];
+    const fns = new Map<Name, Fn>(NAMES.map((name) => [name, this.#fn(name + suffix)]));
+    const call = (name: Name, args: readonly number[]): void => void (fns.get(name) as Fn)(...args);
+    const pool = this.#pool;
+    /** Runs `name` once per part, split over the threads when there is more than one part. */
+    const run = (name: Name, parts: readonly (readonly number[])[]): void => {
+      if (pool === undefined || parts.length === 1) {
+        for (const part of parts) call(name, part);
+        return;
+      }
+      pool.run(name + suffix, WORKER_NAMES.indexOf(name + suffix), parts, (args) => call(name, args));
+    };
+    /** How many threads a call with `work` multiply-adds may use now. */
+    const ways = (work: number): number => (pool === undefined || work < SPLIT_MIN_WORK ? 1 : pool.readyThreads);
     let view: DataArray = new (dtype === 'float32' ? Float32Array : Float64Array)(0);
     const heap = (): DataArray => {
       if (view.buffer !== memory.buffer) view = dtype === 'float32' ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer);
       return view;
     };
     const p = (element: number): number => element * bytes;
+    const flag = (b: boolean): number => (b ? 1 : 0);
     return {
       dtype,
       heap,
-      packA: (a, rs, cs, ss, L, S, M, dst) => packA(p(a), rs, cs, ss, L, S, M, p(dst)),
-      packedLength: (M, K) => this.#packedLength(M, K),
-      gemm: (ap, M, K, b, ldb, sb, c, ldc, sc, N, batch, acc) => gemm(p(ap), M, K, p(b), ldb, sb, p(c), ldc, sc, N, batch, acc ? 1 : 0),
-      lstmStep: (wa, K, hPrev, g, cPrev, c, h, nA, mp, u0, u1) => lstmStep(p(wa), K, p(hPrev), p(g), p(cPrev), p(c), p(h), nA, mp, u0, u1),
-      lstmBackStep: (waT, dGNext, da, dh, dc, c, cPrev, g, dG, nA, mp, u0, u1, withCarry) =>
-        lstmBackStep(p(waT), p(dGNext), p(da), p(dh), p(dc), p(c), p(cPrev), p(g), p(dG), nA, mp, u0, u1, withCarry ? 1 : 0),
-      rnnStep: (wa, hPrev, z, h, nA, mp, u0, u1) => rnnStep(p(wa), p(hPrev), p(z), p(h), nA, mp, u0, u1),
-      rnnBackStep: (waT, dzNext, da, dh, h, dz, nA, mp, u0, u1, withCarry) => rnnBackStep(p(waT), p(dzNext), p(da), p(dh), p(h), p(dz), nA, mp, u0, u1, withCarry ? 1 : 0),
-      softmaxColumns: (z, rows, cols, stride, batch) => softmax(p(z), rows, cols, stride, batch),
-      fillRows: (c, b, rows, cols, stride, batch) => fill(p(c), p(b), rows, cols, stride, batch),
-      sumRows: (a, rows, cols, stride, batch, out, acc) => sum(p(a), rows, cols, stride, batch, p(out), acc ? 1 : 0),
-      add: (a, b, out, n) => add(p(a), p(b), p(out), n),
-      toTimeMajor: (src, n, m, T, dst, mp) => toTm(p(src), n, m, T, p(dst), mp),
-      fromTimeMajor: (src, n, m, T, dst, mp) => fromTm(p(src), n, m, T, p(dst), mp),
-      transposeBlocks: (src, rows, cols, lds, ss, dst, ldd, sd, batch) => transpose(p(src), rows, cols, lds, ss, p(dst), ldd, sd, batch),
+      packA: (a, rs, cs, ss, L, S, M, dst) => call('packA', [p(a), rs, cs, ss, L, S, M, p(dst)]),
+      packedLength: (M, K) => Math.ceil(M / 4) * 4 * K,
+      gemm: (ap, M, K, b, ldb, sb, c, ldc, sc, N, batch, acc) => {
+        const n = ways(M * K * N * batch);
+        if (batch >= n) {
+          run('gemm', splitRange(0, batch, n, 1).map(([lo, hi]) => [p(ap), M, K, p(b + lo * sb), ldb, sb, p(c + lo * sc), ldc, sc, N, hi - lo, flag(acc)]));
+        } else {
+          run('gemm', splitRange(0, M, n, 4).map(([lo, hi]) => [p(ap + lo * K), hi - lo, K, p(b), ldb, sb, p(c + lo * ldc), ldc, sc, N, batch, flag(acc)]));
+        }
+      },
+      lstmStep: (wa, K, hPrev, g, cPrev, c, h, nA, mp, u0, u1) => {
+        const units = nA % 4 === 0 ? splitRange(u0, u1, ways(4 * nA * K * mp), 4) : [[u0, u1] as const];
+        run('lstmStep', units.map(([lo, hi]) => [p(wa), K, p(hPrev), p(g), p(cPrev), p(c), p(h), nA, mp, lo, hi]));
+      },
+      lstmBackStep: (waT, dGNext, da, dh, dc, c, cPrev, g, dG, nA, mp, u0, u1, withCarry) => {
+        const units = nA % 4 === 0 ? splitRange(u0, u1, ways(4 * nA * nA * mp), 4) : [[u0, u1] as const];
+        run('lstmBackStep', units.map(([lo, hi]) => [p(waT), p(dGNext), p(da), p(dh), p(dc), p(c), p(cPrev), p(g), p(dG), nA, mp, lo, hi, flag(withCarry)]));
+      },
+      rnnStep: (wa, hPrev, z, h, nA, mp, u0, u1) => {
+        run('rnnStep', splitRange(u0, u1, ways(nA * nA * mp), 4).map(([lo, hi]) => [p(wa), p(hPrev), p(z), p(h), nA, mp, lo, hi]));
+      },
+      rnnBackStep: (waT, dzNext, da, dh, h, dz, nA, mp, u0, u1, withCarry) => {
+        run('rnnBackStep', splitRange(u0, u1, ways(nA * nA * mp), 4).map(([lo, hi]) => [p(waT), p(dzNext), p(da), p(dh), p(h), p(dz), nA, mp, lo, hi, flag(withCarry)]));
+      },
+      softmaxColumns: (z, rows, cols, stride, batch) => {
+        run('softmaxColumns', splitRange(0, batch, ways(8 * rows * cols * batch), 1).map(([lo, hi]) => [p(z + lo * stride), rows, cols, stride, hi - lo]));
+      },
+      fillRows: (c, b, rows, cols, stride, batch) => call('fillRows', [p(c), p(b), rows, cols, stride, batch]),
+      sumRows: (a, rows, cols, stride, batch, out, acc) => call('sumRows', [p(a), rows, cols, stride, batch, p(out), flag(acc)]),
+      add: (a, b, out, n) => call('add', [p(a), p(b), p(out), n]),
+      toTimeMajor: (src, n, m, T, dst, mp) => call('toTimeMajor', [p(src), n, m, T, p(dst), mp]),
+      fromTimeMajor: (src, n, m, T, dst, mp) => call('fromTimeMajor', [p(src), n, m, T, p(dst), mp]),
+      transposeBlocks: (src, rows, cols, lds, ss, dst, ldd, sd, batch) => call('transposeBlocks', [p(src), rows, cols, lds, ss, p(dst), ldd, sd, batch]),
     };
   }
 }
