@@ -47,7 +47,7 @@ export const spec: CommandSpec = {
     iterations: { type: 'string', value: 'N', description: 'mini-batches to train on', default: d.iterations },
     batch: { type: 'string', value: 'N', description: 'names per mini-batch', default: d.batchSize },
     lr: { type: 'string', value: 'X', description: "Adam's learning rate", default: d.learningRate },
-    schedule: { type: 'string', value: 'cosine|constant', description: 'learning-rate schedule (cosine anneals to 5 %)', default: d.schedule },
+    schedule: { type: 'string', value: 'cosine|constant', description: 'learning-rate schedule; cosine anneals it to 5 % by the last iteration', default: d.schedule },
     'weight-decay': { type: 'string', value: 'X', description: 'AdamW decoupled weight decay', default: d.weightDecay },
     seed: { type: 'string', value: 'S', description: 'seed of the weights, the batch order and the samples', default: d.seed },
     checkpoint: { type: 'string', value: 'FILE', description: 'where to save the model', default: 'apps/demo/checkpoints/dinos-<cell>.ckpt' },
