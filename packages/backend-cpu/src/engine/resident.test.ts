@@ -35,16 +35,20 @@ describe('ResidentArrays', () => {
     Workspace.run(engine, 'float64', (ws) => expect(Array.from(ws.read(first.place(ws, 'v'), 4))).toEqual([1, 2, 3, 4]));
   });
 
-  it('keeps a host copy on release while lazy views are pending, and frees the heap', () => {
+  it('keeps its arrays after release while lazy views are pending, and frees them when the last one settles', () => {
     const engine = new JsEngine();
     const pool = new ResidentPool(1 << 20);
     const set = residentSet(engine, pool, [1, 2, 3, 4]);
-    const settle = set.addPending();
+    const [first, second] = [set.addPending(), set.addPending()];
     set.release();
-    expect(engine.allocator.liveBytes).toBe(0);
     expect(Array.from(set.slice('v', 0, 4))).toEqual([1, 2, 3, 4]);
-    settle();
-    settle();
+    first();
+    first();
+    expect(set.isAvailable).toBe(true);
+    second();
+    expect(set.isAvailable).toBe(false);
+    expect(engine.allocator.liveBytes).toBe(0);
+    expect(pool.bytes).toBe(0);
   });
 });
 

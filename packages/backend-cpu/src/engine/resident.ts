@@ -26,8 +26,8 @@ export function hostArrays<K extends string>(values: Readonly<Record<K, DataArra
  * which `place` writes the copies back in.
  *
  * Views computed lazily from these arrays (a step's gate activations, read when a user indexes
- * the caches) are counted as `pending`; `release()` keeps a host copy while any is pending, so a
- * view read after its tape was disposed still gets its values.
+ * the caches) are counted as `pending`; after `release()` the arrays stay until the last pending
+ * view is read or released, so a view read after its tape was disposed still gets its values.
  */
 export class ResidentArrays<K extends string> {
   readonly dtype: DType;
@@ -37,6 +37,7 @@ export class ResidentArrays<K extends string> {
   #regions: Readonly<Record<K, Region>> | null;
   #host: Record<K, DataArray> | null = null;
   #pending = 0;
+  #released = false;
 
   constructor(ws: Workspace, pool: ResidentPool, regions: Readonly<Record<K, Region>>) {
     this.#engine = ws.engine;
@@ -99,6 +100,7 @@ export class ResidentArrays<K extends string> {
       if (settled) return;
       settled = true;
       this.#pending--;
+      if (this.#pending === 0 && this.#released) this.#drop();
     };
   }
 
@@ -116,12 +118,13 @@ export class ResidentArrays<K extends string> {
     this.#free(regions);
   }
 
-  /** The owner is done with the arrays: they are freed, or kept on the host while lazy views still need them. */
+  /** The owner is done with the arrays: they are freed now, or once no lazy view needs them any more. */
   release(): void {
-    if (this.#pending > 0) {
-      this.evict();
-      return;
-    }
+    this.#released = true;
+    if (this.#pending === 0) this.#drop();
+  }
+
+  #drop(): void {
     if (this.#regions !== null) this.#free(this.#regions);
     this.#host = null;
   }
