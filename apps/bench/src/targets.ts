@@ -58,4 +58,5 @@ export const RUNNERS: Record<string, () => Promise<Runner>> = {
   'tfjs-cpu': async () => (await import('./peers/tfjs.js')).createTfjsRunner('cpu'),
   'tfjs-wasm': async () => (await import('./peers/tfjs.js')).createTfjsRunner('wasm'),
   onnxruntime: async () => (await import('./peers/onnxruntime.js')).createOnnxRunner(),
+  'onnxruntime-web': async () => (await import('./peers/onnxruntime-web.js')).createOnnxWebRunner(),
 };
