@@ -28,3 +28,8 @@ export function lstmForwardFlops(w: Workload): number {
 export function lstmForwardBackwardFlops(w: Workload): number {
   return lstmForwardFlops(w) + 2 * (2 * 4 * w.nA * (w.nA + w.nX) * w.m) * w.T;
 }
+
+/** How a workload is printed: `medium (n_x=64 n_a=128 m=32 T_x=100)`. */
+export function workloadLabel(w: Workload): string {
+  return `${w.name} (n_x=${w.nX} n_a=${w.nA} m=${w.m} T_x=${w.T})`;
+}

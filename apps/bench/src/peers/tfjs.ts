@@ -1,4 +1,5 @@
 import type { Workload } from '../workloads.js';
+import { loadTfjs } from './load-tfjs.js';
 import type { PreparedRun, Runner } from './runner.js';
 
 /**
@@ -6,15 +7,7 @@ import type { PreparedRun, Runner } from './runner.js';
  * gate product per step, as tfjs has no fused LSTM kernel. Backward is `tf.grads` of `Σ G ⊙ a`.
  */
 export async function createTfjsRunner(backendName: 'cpu' | 'wasm'): Promise<Runner> {
-  const tf = await import('@tensorflow/tfjs');
-  if (backendName === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const { createRequire } = await import('node:module');
-    const dir = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json').replace(/package\.json$/, 'dist/');
-    wasm.setWasmPaths(dir);
-  }
-  await tf.setBackend(backendName);
-  await tf.ready();
+  const tf = await loadTfjs(backendName);
 
   return {
     label: `tfjs-${backendName}`,
