@@ -6,7 +6,10 @@ import { RandomState, setBackend, tensor } from '@rnn/tensor';
 import { lstmBackward, lstmForward } from '@rnn/cells';
 import { createCpuBackend } from '@rnn/backend-cpu';
 
-setBackend(createCpuBackend());
+const cpu = createCpuBackend();
+// The WebAssembly SIMD engine ships inside the package: installing the tarball is all it takes.
+if (cpu.mode !== 'wasm-simd') throw new Error(`the CPU backend runs '${cpu.mode}', expected 'wasm-simd' from the installed package`);
+setBackend(cpu);
 
 const [nX, nA, nY, m, T] = [3, 5, 2, 4, 6];
 const rng = new RandomState(1);
@@ -77,5 +80,5 @@ for (const [grad, name, index] of checks) {
   if (!(relative < 1e-6)) throw new Error(`dx[${index}]: analytic ${analytic} vs numeric ${numeric} (relative error ${relative})`);
 }
 
-console.log(`LSTM forward and backward from the tarballs: a ${JSON.stringify(a.shape)}, dWf ${JSON.stringify(grads.dWf.shape)}; ` +
+console.log(`LSTM forward and backward from the tarballs (engine ${cpu.mode}): a ${JSON.stringify(a.shape)}, dWf ${JSON.stringify(grads.dWf.shape)}; ` +
   `gradient check worst relative error ${worst.toExponential(1)}`);

@@ -4,7 +4,7 @@
 
 import { gemmPacked, packA, packedLength } from './gemm';
 import { fromTimeMajor, toTimeMajor, transposeBlocks } from './layout';
-import { add, fillRows, lstmBackStep, lstmStep, rnnBackStep, rnnStep, softmaxColumns, sumRows } from './pointwise';
+import { add, fillRows, lstmBackStep, lstmStep, mapInPlace, rnnBackStep, rnnStep, softmaxColumns, sumRows } from './pointwise';
 
 export { packedLength };
 
@@ -30,6 +30,8 @@ export function fillRows_f32(c: usize, b: usize, rows: i32, cols: i32, stride: i
 export function fillRows_f64(c: usize, b: usize, rows: i32, cols: i32, stride: i32, batch: i32): void { fillRows<f64>(c, b, rows, cols, stride, batch); }
 export function sumRows_f32(a: usize, rows: i32, cols: i32, stride: i32, batch: i32, out: usize, accumulate: bool): void { sumRows<f32>(a, rows, cols, stride, batch, out, accumulate); }
 export function sumRows_f64(a: usize, rows: i32, cols: i32, stride: i32, batch: i32, out: usize, accumulate: bool): void { sumRows<f64>(a, rows, cols, stride, batch, out, accumulate); }
+export function mapInPlace_f32(kind: i32, a: usize, n: i32): void { mapInPlace<f32>(kind, a, n); }
+export function mapInPlace_f64(kind: i32, a: usize, n: i32): void { mapInPlace<f64>(kind, a, n); }
 export function add_f32(a: usize, b: usize, out: usize, n: i32): void { add<f32>(a, b, out, n); }
 export function add_f64(a: usize, b: usize, out: usize, n: i32): void { add<f64>(a, b, out, n); }
 

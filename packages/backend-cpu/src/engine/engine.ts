@@ -60,6 +60,8 @@ export interface EngineOps {
   fillRows(c: number, b: number, rows: number, cols: number, stride: number, batch: number): void;
   /** `out[r] [+]= Σ` of row `r` over `batch` blocks `(rows, cols)`. */
   sumRows(a: number, rows: number, cols: number, stride: number, batch: number, out: number, accumulate: boolean): void;
+  /** Applies `exp`, `sigmoid` or `tanh` to `n` elements in place (`n` a multiple of `BATCH_PAD`): the vector functions alone, for tests. */
+  mapInPlace(fn: 'exp' | 'sigmoid' | 'tanh', a: number, n: number): void;
   /** `out = a + b` over `n` elements (`n` a multiple of `BATCH_PAD`). */
   add(a: number, b: number, out: number, n: number): void;
   /** `dst (T, n, mp)` from `src (n, m, T)`, padding columns zeroed. */

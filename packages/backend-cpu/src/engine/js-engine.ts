@@ -190,6 +190,11 @@ function jsOps(dtype: DType, heap: () => DataArray): EngineOps {
         h[out + r] = (accumulate ? (h[out + r] as number) : 0) + s;
       }
     },
+    mapInPlace(fn, a, n) {
+      const h = heap();
+      const f = fn === 'exp' ? Math.exp : fn === 'sigmoid' ? sigmoid : tanh;
+      for (let i = a; i < a + n; i++) h[i] = f(h[i] as number);
+    },
     add(a, b, out, n) {
       const h = heap();
       for (let i = 0; i < n; i++) h[out + i] = (h[a + i] as number) + (h[b + i] as number);

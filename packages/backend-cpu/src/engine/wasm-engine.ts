@@ -34,7 +34,7 @@ const SHARED_MAX_PAGES = 32768;
 export const SPLIT_MIN_WORK = 1 << 18;
 
 /** Exports every engine call is made through, in the order workers index them. */
-const NAMES = ['packA', 'gemm', 'lstmStep', 'lstmBackStep', 'rnnStep', 'rnnBackStep', 'softmaxColumns', 'fillRows', 'sumRows', 'add', 'toTimeMajor', 'fromTimeMajor', 'transposeBlocks'] as const;
+const NAMES = ['packA', 'gemm', 'lstmStep', 'lstmBackStep', 'rnnStep', 'rnnBackStep', 'softmaxColumns', 'fillRows', 'sumRows', 'mapInPlace', 'add', 'toTimeMajor', 'fromTimeMajor', 'transposeBlocks'] as const;
 type Name = (typeof NAMES)[number];
 const WORKER_NAMES = NAMES.flatMap((n) => [`${n}_f32`, `${n}_f64`]);
 
@@ -178,6 +178,7 @@ export class WasmEngine implements Engine {
       },
       fillRows: (c, b, rows, cols, stride, batch) => call('fillRows', [p(c), p(b), rows, cols, stride, batch]),
       sumRows: (a, rows, cols, stride, batch, out, acc) => call('sumRows', [p(a), rows, cols, stride, batch, p(out), flag(acc)]),
+      mapInPlace: (fn, a, n) => call('mapInPlace', [fn === 'exp' ? 0 : fn === 'sigmoid' ? 1 : 2, p(a), n]),
       add: (a, b, out, n) => call('add', [p(a), p(b), p(out), n]),
       toTimeMajor: (src, n, m, T, dst, mp) => call('toTimeMajor', [p(src), n, m, T, p(dst), mp]),
       fromTimeMajor: (src, n, m, T, dst, mp) => call('fromTimeMajor', [p(src), n, m, T, p(dst), mp]),
