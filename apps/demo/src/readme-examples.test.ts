@@ -44,12 +44,19 @@ async function project(program: string): Promise<string> {
   return dir;
 }
 
-/** Type errors of the project in `dir`, under the repository's strict `tsconfig.base.json`. */
+/**
+ * Type errors in the example of the project in `dir`, under the repository's strict
+ * `tsconfig.base.json` (the packages' own sources are checked by the root `tsc`).
+ */
 function typeErrors(dir: string): string[] {
   const config = ts.getParsedCommandLineOfConfigFile(join(dir, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
   if (config === undefined) throw new Error('tsconfig.json did not parse');
   const program = ts.createProgram(config.fileNames, config.options);
-  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const example = program.getSourceFile(join(dir, 'example.ts'));
+  return [...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics(example), ...program.getSemanticDiagnostics(example)].map((d) => {
+    const where = d.file !== undefined && d.start !== undefined ? `example.ts:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : '';
+    return where + ts.flattenDiagnosticMessageText(d.messageText, '\n');
+  });
 }
 
 describe('README examples', async () => {
