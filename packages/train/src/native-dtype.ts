@@ -1,4 +1,4 @@
-import { BackendError, type Backend, type DType } from '@rnn/tensor';
+import { BackendError, type Backend, type DataId, type DType } from '@rnn/tensor';
 
 /**
  * The element type a backend computes in: `float64` when it stores float64 tensors (the CPU
@@ -7,7 +7,7 @@ import { BackendError, type Backend, type DType } from '@rnn/tensor';
  * device memory.
  */
 export function nativeDType(backend: Backend): DType {
-  let id;
+  let id: DataId;
   try {
     id = backend.upload(new Float64Array(0), 'float64');
   } catch (error) {

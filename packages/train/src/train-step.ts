@@ -10,8 +10,9 @@ export interface StepOptions {
   /** Backend for the cells; the default set with `setBackend` when absent. */
   readonly backend?: Backend | undefined;
   /**
-   * Element type of the tensors sent to the backend. Default: what the backend computes in,
-   * `float64` on the CPU backend and `float32` on gpu.js (see `SequenceModel.dtype`).
+   * Element type of the tensors sent to the backend. Default: the model's `dtype` in
+   * `SequenceModel`'s methods, else what the backend computes in, `float64` on the CPU backend
+   * and `float32` on gpu.js (see `SequenceModel.dtype`).
    */
   readonly dtype?: DType | undefined;
 }
