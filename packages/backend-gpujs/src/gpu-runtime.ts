@@ -142,7 +142,7 @@ export class GpuRuntime {
     } catch (cause) {
       throw new BackendError('createGpuJsBackend', 'gpujs', `mode '${requested}' cannot run here: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
-    for (const f of DEVICE_FUNCTIONS) gpu.addFunction(f.source);
+    for (const source of DEVICE_FUNCTIONS) gpu.addFunction(source);
     const runtime = new GpuRuntime(module, gpu);
     const probe = runtime.#compile(copyDef('probe', 1));
     try {

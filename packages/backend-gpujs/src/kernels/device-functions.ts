@@ -10,7 +10,8 @@ import { DEVICE_FUNCTION_SOURCES } from './kernel-sources.generated.js';
  */
 export const DEVICE_HELPERS = { sigmoid, tanhOf: tanhFromSigmoid, sigmoidGradFromOutput, tanhGradFromOutput } satisfies Record<string, (x: number) => number>;
 
+// Every helper has its generated source: one added without regenerating does not compile.
 const sources: Readonly<Record<keyof typeof DEVICE_HELPERS, string>> = DEVICE_FUNCTION_SOURCES;
 
-/** The device helpers as gpu.js takes them (`gpu.addFunction(source, { name })`), from their generated source text. */
-export const DEVICE_FUNCTIONS: readonly { readonly name: string; readonly source: string }[] = Object.entries(sources).map(([name, source]) => ({ name, source }));
+/** The source text of every device helper, each a function named as kernels call it, for `gpu.addFunction`. */
+export const DEVICE_FUNCTIONS: readonly string[] = Object.values(sources);

@@ -13,7 +13,7 @@ import { LstmTape, openTape } from '../sequence-tape.js';
 import { affine } from './affine.js';
 import { lstmBiasGradDef, lstmGateGradDef, lstmInputGradDef, lstmWeightGradDef } from './lstm-cell-backward.js';
 import { lstmStateDef } from './lstm-cell-forward.js';
-import { recurrentGates } from './recurrent-gates.js';
+import { recurrentGates, type Recurrence } from './recurrent-gates.js';
 import { joinTime, timeMajor, wholePart } from './time-axis.js';
 
 /**
@@ -31,11 +31,11 @@ export function lstmSequenceForward(ctx: GpuContext, p: LstmSequenceForwardArgs)
   const n = nA * m;
   const dtype = p.x.dtype;
   const shape = [nA, m];
-  const xSteps = timeMajor(ctx, p.x, nX, m, T);
+  const xSteps = timeMajor(ctx, p.x);
   const W = joinTime(ctx, [p.Wf, p.Wi, p.Wc, p.Wo].map((w) => wholePart(w, nA * K)), 1);
   const b = joinTime(ctx, [p.bf, p.bi, p.bc, p.bo].map((bias) => wholePart(bias, nA)), 1);
   const zx = affine(ctx, 'lstmInputProjection', W, p.x, b, { R: 4 * nA, n: nX, M: m * T, ld: K, col0: nA });
-  const recurrence = { name: 'lstmGates', W, zx, R: 4 * nA, nA, m, T, ld: K, tanhRows: [2 * nA, 3 * nA] } as const;
+  const recurrence: Recurrence = { name: 'lstmGates', W, zx, R: 4 * nA, nA, m, T, ld: K, tanhRows: [2 * nA, 3 * nA] };
   const gates: DeviceBuffer[] = [];
   const states: DeviceBuffer[] = [];
   const steps: LstmStepTensors[] = [];
@@ -56,11 +56,13 @@ export function lstmSequenceForward(ctx: GpuContext, p: LstmSequenceForwardArgs)
     });
   }
   const all = joinTime(ctx, states.map((s) => wholePart(s, 1)), 2 * n);
-  const held = [ctx.hold(fn, p.x), ctx.hold(fn, p.a0), ctx.hold(fn, p.c0)] as const;
-  const tape = new LstmTape(ctx.backend, { nX, nA, m, T, dtype }, ...held, all, gates);
+  const x = ctx.hold(fn, p.x);
+  const a0 = ctx.hold(fn, p.a0);
+  const c0 = ctx.hold(fn, p.c0);
+  const tape = new LstmTape(ctx.backend, { nX, nA, m, T, dtype }, x, a0, c0, all, gates);
   const c = ctx.view(all, 0, [nA, m, T], dtype);
   const a = ctx.view(all, n * T, [nA, m, T], dtype);
-  ctx.free(xSteps, W, b, zx, all, ...held.map((h) => h.buffer), ...gates, ...states);
+  ctx.free(xSteps, W, b, zx, all, x.buffer, a0.buffer, c0.buffer, ...gates, ...states);
   return { a, c, steps, tape };
 }
 

@@ -1,5 +1,5 @@
-import type { GpuContext, KernelInput } from '../gpu-context.js';
 import type { DeviceBuffer } from '../device-buffer.js';
+import type { GpuContext, KernelInput } from '../gpu-context.js';
 import type { DeviceArray, KernelDefOf, KernelThis } from '../gpu-runtime.js';
 import { KERNEL_SOURCES } from './kernel-sources.generated.js';
 
@@ -36,13 +36,21 @@ function recurrentGatesKernel(
 
 /** What `recurrentGates` needs: the recurrent weights (rows of `ld` values) and the projection `zx (R, m, T)`. */
 export interface Recurrence {
+  /** Kernel name in the stats. */
   readonly name: string;
+  /** `(R, ld)`: the recurrent product reads the first `nA` columns of each row. */
   readonly W: KernelInput;
+  /** The input projection of every step, `(R, m, T)`. */
   readonly zx: KernelInput;
+  /** Rows of the output: `nA` (RNN) or `4·nA` (LSTM gates). */
   readonly R: number;
+  /** Hidden size. */
   readonly nA: number;
+  /** Batch size. */
   readonly m: number;
+  /** Sequence length. */
   readonly T: number;
+  /** Values per row of `W`. */
   readonly ld: number;
   /** Rows `[from, to)` that take tanh; the others take σ. */
   readonly tanhRows: readonly [number, number];

@@ -11,7 +11,7 @@ import type { DeviceBuffer } from '../device-buffer.js';
 import type { GpuContext } from '../gpu-context.js';
 import { openTape, RnnTape } from '../sequence-tape.js';
 import { affine, affineInputGradDef, affineWeightGradDef } from './affine.js';
-import { recurrentGates } from './recurrent-gates.js';
+import { recurrentGates, type Recurrence } from './recurrent-gates.js';
 import { rnnDtanhDef } from './rnn-cell.js';
 import { joinTime, timeMajor, wholePart } from './time-axis.js';
 
@@ -24,9 +24,9 @@ export function rnnSequenceForward(ctx: GpuContext, p: RnnSequenceForwardArgs): 
   const [nX = 0, m = 0, T = 0] = p.x.shape;
   const nA = p.a0.shape[0] ?? 0;
   const dtype = p.x.dtype;
-  const xSteps = timeMajor(ctx, p.x, nX, m, T);
+  const xSteps = timeMajor(ctx, p.x);
   const zx = affine(ctx, 'rnnInputProjection', p.Wax, p.x, p.ba, { R: nA, n: nX, M: m * T, ld: nX, col0: 0 });
-  const recurrence = { name: 'rnnRecurrence', W: p.Waa, zx, R: nA, nA, m, T, ld: nA, tanhRows: [0, nA] } as const;
+  const recurrence: Recurrence = { name: 'rnnRecurrence', W: p.Waa, zx, R: nA, nA, m, T, ld: nA, tanhRows: [0, nA] };
   const outputs: DeviceBuffer[] = [];
   const steps: RnnStepTensors[] = [];
   for (let t = 0; t < T; t++) {

@@ -86,7 +86,8 @@ export function sliceTime(ctx: GpuContext, x: Tensor, t: number): Tensor {
  * `x (n, m, T)` time first, `(T, n, m)`, in one launch: step `t` is the `(n, m)` block from
  * `t·n·m`, so per-step tensors can view it. The caller owns the buffer.
  */
-export function timeMajor(ctx: GpuContext, x: Tensor | BufferSlice, n: number, m: number, T: number): DeviceBuffer {
+export function timeMajor(ctx: GpuContext, x: Tensor): DeviceBuffer {
+  const [n = 0, m = 0, T = 1] = x.shape;
   return ctx.run({ name: 'timeMajor', source: KERNEL_SOURCES.timeSlicesKernel, size: n * m * T, constants: { Q: n * m, T } } satisfies KernelDefOf<typeof timeSlicesKernel>, [x, 0]);
 }
 
@@ -97,7 +98,7 @@ export interface TimePart {
   readonly stride: number;
 }
 
-/** Inputs per `joinTime` launch: WebGPU binds at most 8 storage buffers, the output included, and 7 keeps one spare. */
+/** Inputs per `joinTime` launch: six and the output, within the eight storage buffers a WebGPU kernel binds. */
 const JOIN_FAN_IN = 6;
 
 /** A whole buffer as one part of `joinTime`: `(Q, steps)`. */
@@ -125,7 +126,7 @@ export function joinTime(ctx: GpuContext, parts: readonly TimePart[], Q: number)
         next.push(single);
         continue;
       }
-      const joined = ctx.run(joinDef(group, Q), padded(group));
+      const joined = join(ctx, group, Q);
       made.add(joined);
       next.push(wholePart(joined, group.reduce((sum, part) => sum + part.steps, 0)));
     }
@@ -144,11 +145,14 @@ function isWhole(part: TimePart | undefined): part is TimePart & { input: Device
   return part !== undefined && part.input instanceof DeviceBuffer && part.steps === part.stride;
 }
 
-function joinDef(group: readonly TimePart[], Q: number): KernelDef {
+/** One `joinTimeKernel` launch over up to six parts; the unused slots repeat the first input (their `T_i = 0`, never read). */
+function join(ctx: GpuContext, group: readonly TimePart[], Q: number): DeviceBuffer {
+  const [first] = group;
+  if (first === undefined) throw new BackendError('joinTime', 'gpujs', 'a join needs at least one part');
   const steps = (i: number): number => group[i]?.steps ?? 0;
   const stride = (i: number): number => group[i]?.stride ?? 1;
   const T = group.reduce((sum, part) => sum + part.steps, 0);
-  return {
+  const def = {
     name: 'joinTime',
     source: KERNEL_SOURCES.joinTimeKernel,
     size: Q * T,
@@ -157,12 +161,7 @@ function joinDef(group: readonly TimePart[], Q: number): KernelDef {
       S1: stride(0), S2: stride(1), S3: stride(2), S4: stride(3), S5: stride(4), S6: stride(5),
     },
   } satisfies KernelDefOf<typeof joinTimeKernel>;
-}
-
-/** The group's inputs, the first one repeated in the unused slots (their `T_i = 0`, never read). */
-function padded(group: readonly TimePart[]): (Tensor | DeviceBuffer | BufferSlice)[] {
-  const first = (group[0] as TimePart).input;
-  return Array.from({ length: JOIN_FAN_IN }, (_, i) => group[i]?.input ?? first);
+  return ctx.run(def, Array.from({ length: JOIN_FAN_IN }, (_, i) => group[i]?.input ?? first.input));
 }
 
 /** `T` tensors `(n,m)` → `(n,m,T)`, joined six at a time (`joinTime`); always a new buffer. */
