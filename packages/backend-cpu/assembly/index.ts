@@ -4,7 +4,7 @@
 
 import { gemmPacked, packA, packedLength } from './gemm';
 import { fromTimeMajor, toTimeMajor, transposeBlocks } from './layout';
-import { add, fillRows, lstmBackStep, lstmStep, mapInPlace, rnnBackStep, rnnStep, softmaxColumns, sumRows } from './pointwise';
+import { add, fillRows, gruBackStep, gruStep, lstmBackStep, lstmStep, mapInPlace, rnnBackStep, rnnStep, softmaxColumns, sumRows } from './pointwise';
 
 export { packedLength };
 
@@ -15,14 +15,19 @@ export function gemm_f32(ap: usize, M: i32, K: i32, b: usize, ldb: i32, strideB:
 export function gemm_f64(ap: usize, M: i32, K: i32, b: usize, ldb: i32, strideB: i32, c: usize, ldc: i32, strideC: i32, N: i32, batch: i32, accumulate: bool): void { gemmPacked<f64>(ap, M, K, b, ldb, strideB, c, ldc, strideC, N, batch, accumulate); }
 
 
-export function lstmStep_f32(wa: usize, K: i32, hPrev: usize, g: usize, cPrev: usize, c: usize, h: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { lstmStep<f32>(wa, K, hPrev, g, cPrev, c, h, nA, mp, u0, u1); }
-export function lstmStep_f64(wa: usize, K: i32, hPrev: usize, g: usize, cPrev: usize, c: usize, h: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { lstmStep<f64>(wa, K, hPrev, g, cPrev, c, h, nA, mp, u0, u1); }
-export function lstmBackStep_f32(waT: usize, dGNext: usize, daCarry: usize, dh: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { lstmBackStep<f32>(waT, dGNext, daCarry, dh, dcCarry, c, cPrev, g, dG, nA, mp, u0, u1, withCarry); }
-export function lstmBackStep_f64(waT: usize, dGNext: usize, daCarry: usize, dh: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { lstmBackStep<f64>(waT, dGNext, daCarry, dh, dcCarry, c, cPrev, g, dG, nA, mp, u0, u1, withCarry); }
-export function rnnStep_f32(wa: usize, hPrev: usize, z: usize, h: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { rnnStep<f32>(wa, hPrev, z, h, nA, mp, u0, u1); }
-export function rnnStep_f64(wa: usize, hPrev: usize, z: usize, h: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { rnnStep<f64>(wa, hPrev, z, h, nA, mp, u0, u1); }
-export function rnnBackStep_f32(waT: usize, dzNext: usize, daCarry: usize, dh: usize, h: usize, dz: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { rnnBackStep<f32>(waT, dzNext, daCarry, dh, h, dz, nA, mp, u0, u1, withCarry); }
-export function rnnBackStep_f64(waT: usize, dzNext: usize, daCarry: usize, dh: usize, h: usize, dz: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { rnnBackStep<f64>(waT, dzNext, daCarry, dh, h, dz, nA, mp, u0, u1, withCarry); }
+
+export function lstmStep_f32(wa: usize, K: i32, hPrev: usize, g: usize, cPrev: usize, c: usize, h: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { lstmStep<f32>(wa, K, hPrev, g, cPrev, c, h, mask, nA, mp, u0, u1); }
+export function lstmStep_f64(wa: usize, K: i32, hPrev: usize, g: usize, cPrev: usize, c: usize, h: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { lstmStep<f64>(wa, K, hPrev, g, cPrev, c, h, mask, nA, mp, u0, u1); }
+export function lstmBackStep_f32(waT: usize, dGNext: usize, daCarry: usize, dh: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { lstmBackStep<f32>(waT, dGNext, daCarry, dh, dcCarry, c, cPrev, g, dG, mask, nA, mp, u0, u1, withCarry); }
+export function lstmBackStep_f64(waT: usize, dGNext: usize, daCarry: usize, dh: usize, dcCarry: usize, c: usize, cPrev: usize, g: usize, dG: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { lstmBackStep<f64>(waT, dGNext, daCarry, dh, dcCarry, c, cPrev, g, dG, mask, nA, mp, u0, u1, withCarry); }
+export function rnnStep_f32(wa: usize, hPrev: usize, z: usize, h: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { rnnStep<f32>(wa, hPrev, z, h, mask, nA, mp, u0, u1); }
+export function rnnStep_f64(wa: usize, hPrev: usize, z: usize, h: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { rnnStep<f64>(wa, hPrev, z, h, mask, nA, mp, u0, u1); }
+export function rnnBackStep_f32(waT: usize, dzNext: usize, daCarry: usize, dh: usize, h: usize, dz: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { rnnBackStep<f32>(waT, dzNext, daCarry, dh, h, dz, mask, nA, mp, u0, u1, withCarry); }
+export function rnnBackStep_f64(waT: usize, dzNext: usize, daCarry: usize, dh: usize, h: usize, dz: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { rnnBackStep<f64>(waT, dzNext, daCarry, dh, h, dz, mask, nA, mp, u0, u1, withCarry); }
+export function gruStep_f32(w: usize, hPrev: usize, g: usize, h: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { gruStep<f32>(w, hPrev, g, h, mask, nA, mp, u0, u1); }
+export function gruStep_f64(w: usize, hPrev: usize, g: usize, h: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { gruStep<f64>(w, hPrev, g, h, mask, nA, mp, u0, u1); }
+export function gruBackStep_f32(wT: usize, dGNext: usize, daCarry: usize, dh: usize, hPrev: usize, g: usize, dG: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { gruBackStep<f32>(wT, dGNext, daCarry, dh, hPrev, g, dG, mask, nA, mp, u0, u1, withCarry); }
+export function gruBackStep_f64(wT: usize, dGNext: usize, daCarry: usize, dh: usize, hPrev: usize, g: usize, dG: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { gruBackStep<f64>(wT, dGNext, daCarry, dh, hPrev, g, dG, mask, nA, mp, u0, u1, withCarry); }
 
 export function softmaxColumns_f32(z: usize, rows: i32, cols: i32, stride: i32, batch: i32): void { softmaxColumns<f32>(z, rows, cols, stride, batch); }
 export function softmaxColumns_f64(z: usize, rows: i32, cols: i32, stride: i32, batch: i32): void { softmaxColumns<f64>(z, rows, cols, stride, batch); }

@@ -1,6 +1,7 @@
 import { BackendError, type Backend, type DataArray, type DType, type SequenceTape, type Tensor } from '@rnn/tensor';
 import type { Engine } from './engine/engine.js';
 import type { ResidentArrays, ResidentPool } from './engine/resident.js';
+import { slotAfter, stepRuns, type SequenceDims } from './kernels/padded.js';
 
 /**
  * What a CPU kernel adapter needs from its backend: the engine, the storage of its inputs, and
@@ -41,11 +42,13 @@ export interface TimeMajorSource {
 export abstract class CpuTape<K extends string> implements SequenceTape {
   readonly backend: Backend;
   readonly arrays: ResidentArrays<K>;
+  readonly dims: SequenceDims;
   #untrack: (() => void) | null;
 
-  protected constructor(ctx: CpuContext, arrays: ResidentArrays<K>) {
+  protected constructor(ctx: CpuContext, arrays: ResidentArrays<K>, dims: SequenceDims) {
     this.backend = ctx.backend;
     this.arrays = arrays;
+    this.dims = dims;
     this.#untrack = ctx.trackTape(this, arrays);
   }
 
@@ -67,19 +70,43 @@ export abstract class CpuTape<K extends string> implements SequenceTape {
   }
 
   /**
-   * A lazily computed tensor `(n, m, T)` from the time-major block of `name` at `offset` (one
-   * transpose when read); kernels reading it in the time-major layout take it from the tape.
+   * The states kept in `name` (`(T+1)` slots of `(rows, mp)`, slot 0 the initial one) as a tensor
+   * `(rows, m, T)` in time order, zero where a step did not run; computed when first read. Walked
+   * forward over whole sequences, the slots are already in time order and kernels that want them
+   * time major read them from the tape.
    */
-  protected sequence(ctx: CpuContext, name: K, offset: number, n: number, m: number, steps: number, mp: number): Tensor {
-    const arrays = this.arrays;
-    const t = ctx.lazyTensor([n, m, steps], arrays.dtype, () => arrays.timeLast(name, offset, n, m, steps, mp), arrays.addPending());
-    ctx.timeMajor.set(t, { arrays, name, offset });
-    return t;
+  protected states(ctx: CpuContext, name: K, rows: number): Tensor {
+    const { m, T, mp, reverse, lengths } = this.dims;
+    const arrays = this.arrays; // not `this`: a view must not keep its tape from being collected
+    if (!reverse && lengths === undefined) {
+      const t = ctx.lazyTensor([rows, m, T], arrays.dtype, () => arrays.timeLast(name, rows * mp, rows, m, T, mp), arrays.addPending());
+      ctx.timeMajor.set(t, { arrays, name, offset: rows * mp });
+      return t;
+    }
+    const d = this.dims;
+    return ctx.lazyTensor([rows, m, T], arrays.dtype, () => {
+      const slots = arrays.slice(name, 0, (T + 1) * rows * mp);
+      const out = new (slots instanceof Float32Array ? Float32Array : Float64Array)(rows * m * T);
+      for (let t = 0; t < T; t++) {
+        const slot = slotAfter(d, t) * rows * mp;
+        for (let j = 0; j < m; j++) {
+          if (!stepRuns(d, t, j)) continue;
+          for (let i = 0; i < rows; i++) out[(i * m + j) * T + t] = slots[slot + i * mp + j] as number;
+        }
+      }
+      return out;
+    }, arrays.addPending());
+  }
+
+  /** The state in `name` after time step `t`, `(rows, m)`, computed when first read. */
+  protected stateAfter(ctx: CpuContext, name: K, t: number, rows: number): Tensor {
+    return this.view(ctx, name, slotAfter(this.dims, t) * rows * this.dims.mp, rows);
   }
 
   /** A lazily computed tensor `(rows, m)` from `name` at `offset` of the padded arrays. */
-  protected view(ctx: CpuContext, name: K, offset: number, rows: number, m: number, mp: number): Tensor {
-    const arrays = this.arrays; // not `this`: a view must not keep its tape from being collected
+  protected view(ctx: CpuContext, name: K, offset: number, rows: number): Tensor {
+    const { m, mp } = this.dims;
+    const arrays = this.arrays;
     return ctx.lazyTensor([rows, m], arrays.dtype, () => unpad(arrays.slice(name, offset, rows * mp), rows, m, mp), arrays.addPending());
   }
 }

@@ -15,8 +15,22 @@ export interface SequenceTape {
   dispose(): void;
 }
 
+/**
+ * How a sequence kernel walks the steps. By default from the first step to the last over every
+ * example; `reverse` walks from the last to the first (the backward direction of a
+ * bidirectional layer); `lengths` gives each example of a padded batch its own length: a step at
+ * or past an example's length leaves its state unchanged, its outputs zero and takes no gradient
+ * (ONNX's `sequence_lens`; in reverse, an example starts at its own last step).
+ */
+export interface SequenceOptions {
+  /** Walk the steps from the last to the first. */
+  readonly reverse?: boolean | undefined;
+  /** `m` integers in `[0, T_x]`: the steps each example has. */
+  readonly lengths?: readonly number[] | undefined;
+}
+
 /** Inputs of an RNN over a whole sequence: `x (n_x, m, T_x)`, `a0 (n_a, m)`, `Waa (n_a, n_a)`, `Wax (n_a, n_x)`, `ba (n_a, 1)`. */
-export interface RnnSequenceForwardArgs {
+export interface RnnSequenceForwardArgs extends SequenceOptions {
   /** Inputs of every step, `(n_x, m, T_x)`, time last. */
   readonly x: Tensor;
   /** Initial hidden state, `(n_a, m)`. */
@@ -68,7 +82,7 @@ export interface RnnSequenceBackwardResult extends RnnWeightGrads {
 }
 
 /** Inputs of an LSTM over a whole sequence: `x (n_x, m, T_x)`, `a0` and `c0 (n_a, m)`, gate weights `(n_a, n_a + n_x)` and biases `(n_a, 1)`. */
-export interface LstmSequenceForwardArgs {
+export interface LstmSequenceForwardArgs extends SequenceOptions {
   /** Inputs of every step, `(n_x, m, T_x)`, time last. */
   readonly x: Tensor;
   /** Initial hidden state, `(n_a, m)`. */
@@ -139,6 +153,104 @@ export interface LstmSequenceBackwardResult extends LstmWeightGrads {
   readonly da0: Tensor;
   /** Gradient with respect to `c0`, `(n_a, m)`. */
   readonly dc0: Tensor;
+}
+
+/** Inputs of a GRU over a whole sequence (reset gate after the recurrent product): `x (n_x, m, T_x)`, `a0 (n_a, m)`, `Wz, Wr (n_a, n_a + n_x)`, `Whx (n_a, n_x)`, `Whh (n_a, n_a)`, biases `(n_a, 1)`. */
+export interface GruSequenceForwardArgs extends SequenceOptions {
+  /** Inputs of every step, `(n_x, m, T_x)`, time last. */
+  readonly x: Tensor;
+  /** Initial hidden state, `(n_a, m)`. */
+  readonly a0: Tensor;
+  /** Update-gate weights, `(n_a, n_a + n_x)`. */
+  readonly Wz: Tensor;
+  /** Update-gate bias, `(n_a, 1)`. */
+  readonly bz: Tensor;
+  /** Reset-gate weights, `(n_a, n_a + n_x)`. */
+  readonly Wr: Tensor;
+  /** Reset-gate bias, `(n_a, 1)`. */
+  readonly br: Tensor;
+  /** Candidate input weights, `(n_a, n_x)`. */
+  readonly Whx: Tensor;
+  /** Candidate input bias, `(n_a, 1)`. */
+  readonly bhx: Tensor;
+  /** Candidate recurrent weights, `(n_a, n_a)`. */
+  readonly Whh: Tensor;
+  /** Candidate recurrent bias, `(n_a, 1)`. */
+  readonly bhh: Tensor;
+}
+
+/** The GRU's per-step activations, each `(n_a, m)`. */
+export interface GruGateActivations {
+  /** Update gate `σ(Wz·[aPrev; xt] + bz)`. */
+  readonly zt: Tensor;
+  /** Reset gate `σ(Wr·[aPrev; xt] + br)`. */
+  readonly rt: Tensor;
+  /** Candidate `tanh(Whx·xt + bhx + rt ⊙ hh)`. */
+  readonly hct: Tensor;
+  /** Recurrent part of the candidate, `Whh·aPrev + bhh`. */
+  readonly hh: Tensor;
+}
+
+/** The tensors of one GRU step, for the per-step caches: `xt (n_x, m)`, `aNext` and the activations, each `(n_a, m)`. */
+export interface GruStepTensors extends GruGateActivations {
+  /** Input at this step, `x[:, :, t]`, `(n_x, m)`. */
+  readonly xt: Tensor;
+  /** Hidden state after this step, `(n_a, m)`. */
+  readonly aNext: Tensor;
+}
+
+/** A GRU's recurrence over a sequence: the stacked states, the per-step tensors and the tape. */
+export interface GruSequenceForwardResult {
+  /** Hidden states of every step, `(n_a, m, T_x)`. */
+  readonly a: Tensor;
+  /** Step `t`'s input, state and activations; a backend may compute these only when they are read. */
+  readonly steps: readonly GruStepTensors[];
+  /** What `gruSequenceBackward` reads. */
+  readonly tape: SequenceTape;
+}
+
+/** Inputs of a GRU's backpropagation through time over a tape from `gruSequenceForward`. */
+export interface GruSequenceBackwardArgs {
+  /** Gradient with respect to every hidden state from outside the recurrence, `(n_a, m, T_x)`. */
+  readonly da: Tensor;
+  /** The forward pass's tape. */
+  readonly tape: SequenceTape;
+  /** Update-gate weights the forward ran with. */
+  readonly Wz: Tensor;
+  /** Reset-gate weights the forward ran with. */
+  readonly Wr: Tensor;
+  /** Candidate input weights the forward ran with. */
+  readonly Whx: Tensor;
+  /** Candidate recurrent weights the forward ran with. */
+  readonly Whh: Tensor;
+}
+
+/** Weight gradients of a GRU: `dWz, dWr (n_a, n_a + n_x)`, `dWhx (n_a, n_x)`, `dWhh (n_a, n_a)`, biases `(n_a, 1)`. */
+export interface GruWeightGrads {
+  /** Gradient with respect to `Wz`. */
+  readonly dWz: Tensor;
+  /** Gradient with respect to `bz`. */
+  readonly dbz: Tensor;
+  /** Gradient with respect to `Wr`. */
+  readonly dWr: Tensor;
+  /** Gradient with respect to `br`. */
+  readonly dbr: Tensor;
+  /** Gradient with respect to `Whx`. */
+  readonly dWhx: Tensor;
+  /** Gradient with respect to `bhx`. */
+  readonly dbhx: Tensor;
+  /** Gradient with respect to `Whh`. */
+  readonly dWhh: Tensor;
+  /** Gradient with respect to `bhh`. */
+  readonly dbhh: Tensor;
+}
+
+/** Gradients of a GRU over a sequence: `dx`, `da0` and the weight gradients summed over the steps. */
+export interface GruSequenceBackwardResult extends GruWeightGrads {
+  /** Gradient with respect to `x`, `(n_x, m, T_x)`. */
+  readonly dx: Tensor;
+  /** Gradient with respect to `a0`, `(n_a, m)`. */
+  readonly da0: Tensor;
 }
 
 /** Inputs of the output layer over a sequence: `ŷ = softmax(W·a + b)` for every step. */

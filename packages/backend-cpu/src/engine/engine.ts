@@ -41,19 +41,31 @@ export interface EngineOps {
   /**
    * One LSTM step forward for the hidden units `[u0, u1)`: `G += W_a·hPrev` for those rows of the
    * four gates (`wa` packed `(4·n_a, K)`), then `g` → `[ft; it; cct; ot]`, `c`, `h` for those
-   * units. Disjoint unit ranges may run at once.
+   * units. `mask` (0 for none) is the step's row of `stepMasks`: columns off keep their state.
+   * Disjoint unit ranges may run at once.
    */
-  lstmStep(wa: number, K: number, hPrev: number, g: number, cPrev: number, c: number, h: number, nA: number, mp: number, u0: number, u1: number): void;
+  lstmStep(wa: number, K: number, hPrev: number, g: number, cPrev: number, c: number, h: number, mask: number, nA: number, mp: number, u0: number, u1: number): void;
   /**
    * One LSTM step backward for the units `[u0, u1)`: with `withCarry`, first
-   * `daCarry = W_aᵀ·dGNext` for those rows (`waT` packed `(n_a, 4·n_a)`), then `dG` of those units
-   * from `dh + daCarry` and `dcCarry`, which becomes `dc ⊙ ft`.
+   * `daCarry += W_aᵀ·dGNext` for those rows (`waT` packed `(n_a, 4·n_a)`), then `dG` of those units
+   * from `dh + daCarry` and `dcCarry`, which becomes `dc ⊙ ft`, and `daCarry ← 0` (masked columns:
+   * `dG = 0`, carries kept).
    */
-  lstmBackStep(waT: number, dGNext: number, daCarry: number, dh: number, dcCarry: number, c: number, cPrev: number, g: number, dG: number, nA: number, mp: number, u0: number, u1: number, withCarry: boolean): void;
+  lstmBackStep(waT: number, dGNext: number, daCarry: number, dh: number, dcCarry: number, c: number, cPrev: number, g: number, dG: number, mask: number, nA: number, mp: number, u0: number, u1: number, withCarry: boolean): void;
   /** One RNN step forward for the units `[u0, u1)`: `z += Waa·hPrev` for those rows, `h = tanh(z)`. */
-  rnnStep(wa: number, hPrev: number, z: number, h: number, nA: number, mp: number, u0: number, u1: number): void;
-  /** One RNN step backward for the units `[u0, u1)`: with `withCarry`, first `daCarry = Waaᵀ·dzNext`, then `dz = (1 − h²) ⊙ (dh + daCarry)`. */
-  rnnBackStep(waT: number, dzNext: number, daCarry: number, dh: number, h: number, dz: number, nA: number, mp: number, u0: number, u1: number, withCarry: boolean): void;
+  rnnStep(wa: number, hPrev: number, z: number, h: number, mask: number, nA: number, mp: number, u0: number, u1: number): void;
+  /** One RNN step backward for the units `[u0, u1)`: with `withCarry`, first `daCarry += Waaᵀ·dzNext`, then `dz = (1 − h²) ⊙ (dh + daCarry)`, `daCarry ← 0`. */
+  rnnBackStep(waT: number, dzNext: number, daCarry: number, dh: number, h: number, dz: number, mask: number, nA: number, mp: number, u0: number, u1: number, withCarry: boolean): void;
+  /**
+   * One GRU step forward for the units `[u0, u1)`: `g[0:3] += [Wz_a; Wr_a; Whh]·hPrev` (`w`
+   * packed `(3·n_a, n_a)`), then `g = [zt; rt; hh; hct]` and `h = (1 − zt) ⊙ hct + zt ⊙ hPrev`.
+   */
+  gruStep(w: number, hPrev: number, g: number, h: number, mask: number, nA: number, mp: number, u0: number, u1: number): void;
+  /**
+   * One GRU step backward for the units `[u0, u1)`: with `withCarry`, first
+   * `daCarry += [Wz_a; Wr_a; Whh]ᵀ·dGNext[0:3]`, then `dG = [dz; dr; dhh; dhpre]` and `daCarry ← da ⊙ zt`.
+   */
+  gruBackStep(wT: number, dGNext: number, daCarry: number, dh: number, hPrev: number, g: number, dG: number, mask: number, nA: number, mp: number, u0: number, u1: number, withCarry: boolean): void;
   /** Column softmax of `batch` blocks `(rows, cols)`, in place. */
   softmaxColumns(z: number, rows: number, cols: number, stride: number, batch: number): void;
   /** `c[r, j] = b[r]` for `batch` blocks `(rows, cols)`. */

@@ -52,6 +52,23 @@ function putRow(h: DataArray, o: number, accumulate: boolean, s0: number, s1: nu
   }
 }
 
+/** Whether column `j` of the step's mask at element `mask` is on (always, without a mask): masks hold all-ones or zero lanes. */
+function laneMask(h: DataArray, mask: number): (j: number) => boolean {
+  if (mask === 0) return () => true;
+  const words = new Int32Array(h.buffer);
+  const perElement = h.BYTES_PER_ELEMENT / 4;
+  return (j) => words[(mask + j) * perElement] !== 0;
+}
+
+/** `C += W·hPrev` for `blocks` gates of `n_a` rows, restricted to the units `[u0, u1)` of each (one product when all units). */
+function recurrentProduct(ops: EngineOps, w: number, K: number, hPrev: number, c: number, blocks: number, nA: number, mp: number, u0: number, u1: number): void {
+  if (u0 === 0 && u1 === nA) {
+    ops.gemm(w, blocks * nA, K, hPrev, mp, 0, c, mp, 0, mp, 1, true);
+    return;
+  }
+  for (let gate = 0; gate < blocks; gate++) ops.gemm(w + (gate * nA + u0) * K, u1 - u0, K, hPrev, mp, 0, c + (gate * nA + u0) * mp, mp, 0, mp, 1, true);
+}
+
 function jsOps(dtype: DType, heap: () => DataArray): EngineOps {
   return {
     dtype,
@@ -103,10 +120,10 @@ function jsOps(dtype: DType, heap: () => DataArray): EngineOps {
         }
       }
     },
-    lstmStep(wa, K, hPrev, g, cPrev, c, hOut, nA, mp, u0, u1) {
-      if (u0 === 0 && u1 === nA) this.gemm(wa, 4 * nA, K, hPrev, mp, 0, g, mp, 0, mp, 1, true);
-      else for (let gate = 0; gate < 4; gate++) this.gemm(wa + (gate * nA + u0) * K, u1 - u0, K, hPrev, mp, 0, g + (gate * nA + u0) * mp, mp, 0, mp, 1, true);
+    lstmStep(wa, K, hPrev, g, cPrev, c, hOut, mask, nA, mp, u0, u1) {
+      recurrentProduct(this, wa, K, hPrev, g, 4, nA, mp, u0, u1);
       const h = heap();
+      const on = laneMask(h, mask);
       const n = nA * mp;
       for (let i = u0 * mp; i < u1 * mp; i++) {
         const f = sigmoid(h[g + i] as number);
@@ -117,15 +134,25 @@ function jsOps(dtype: DType, heap: () => DataArray): EngineOps {
         h[g + n + i] = u;
         h[g + 2 * n + i] = cc;
         h[g + 3 * n + i] = o;
+        if (!on(i % mp)) {
+          h[c + i] = h[cPrev + i] as number;
+          h[hOut + i] = h[hPrev + i] as number;
+          continue;
+        }
         h[c + i] = (h[g + i] as number) * (h[cPrev + i] as number) + (h[g + n + i] as number) * (h[g + 2 * n + i] as number);
         h[hOut + i] = (h[g + 3 * n + i] as number) * tanh(h[c + i] as number);
       }
     },
-    lstmBackStep(waT, dGNext, daCarry, dh, dcCarry, c, cPrev, g, dG, nA, mp, u0, u1, withCarry) {
-      if (withCarry) this.gemm(waT + u0 * 4 * nA, u1 - u0, 4 * nA, dGNext, mp, 0, daCarry + u0 * mp, mp, 0, mp, 1, false);
+    lstmBackStep(waT, dGNext, daCarry, dh, dcCarry, c, cPrev, g, dG, mask, nA, mp, u0, u1, withCarry) {
+      if (withCarry) this.gemm(waT + u0 * 4 * nA, u1 - u0, 4 * nA, dGNext, mp, 0, daCarry + u0 * mp, mp, 0, mp, 1, true);
       const h = heap();
+      const on = laneMask(h, mask);
       const n = nA * mp;
       for (let i = u0 * mp; i < u1 * mp; i++) {
+        if (!on(i % mp)) {
+          for (let gate = 0; gate < 4; gate++) h[dG + gate * n + i] = 0;
+          continue;
+        }
         const da = (h[dh + i] as number) + (h[daCarry + i] as number);
         const tc = tanh(h[c + i] as number);
         const f = h[g + i] as number;
@@ -138,19 +165,66 @@ function jsOps(dtype: DType, heap: () => DataArray): EngineOps {
         h[dG + 2 * n + i] = dc * u * (1 - cc * cc);
         h[dG + 3 * n + i] = da * tc * o * (1 - o);
         h[dcCarry + i] = dc * f;
+        h[daCarry + i] = 0;
       }
     },
-    rnnStep(wa, hPrev, z, hOut, nA, mp, u0, u1) {
+    rnnStep(wa, hPrev, z, hOut, mask, nA, mp, u0, u1) {
       this.gemm(wa + u0 * nA, u1 - u0, nA, hPrev, mp, 0, z + u0 * mp, mp, 0, mp, 1, true);
       const h = heap();
-      for (let i = u0 * mp; i < u1 * mp; i++) h[hOut + i] = tanh(h[z + i] as number);
+      const on = laneMask(h, mask);
+      for (let i = u0 * mp; i < u1 * mp; i++) h[hOut + i] = on(i % mp) ? tanh(h[z + i] as number) : (h[hPrev + i] as number);
     },
-    rnnBackStep(waT, dzNext, daCarry, dh, hIn, dz, nA, mp, u0, u1, withCarry) {
-      if (withCarry) this.gemm(waT + u0 * nA, u1 - u0, nA, dzNext, mp, 0, daCarry + u0 * mp, mp, 0, mp, 1, false);
+    rnnBackStep(waT, dzNext, daCarry, dh, hIn, dz, mask, nA, mp, u0, u1, withCarry) {
+      if (withCarry) this.gemm(waT + u0 * nA, u1 - u0, nA, dzNext, mp, 0, daCarry + u0 * mp, mp, 0, mp, 1, true);
       const h = heap();
+      const on = laneMask(h, mask);
       for (let i = u0 * mp; i < u1 * mp; i++) {
+        if (!on(i % mp)) {
+          h[dz + i] = 0;
+          continue;
+        }
         const a = h[hIn + i] as number;
         h[dz + i] = (1 - a * a) * ((h[dh + i] as number) + (h[daCarry + i] as number));
+        h[daCarry + i] = 0;
+      }
+    },
+    gruStep(w, hPrev, g, hOut, mask, nA, mp, u0, u1) {
+      recurrentProduct(this, w, nA, hPrev, g, 3, nA, mp, u0, u1);
+      const h = heap();
+      const on = laneMask(h, mask);
+      const n = nA * mp;
+      for (let i = u0 * mp; i < u1 * mp; i++) {
+        const z = sigmoid(h[g + i] as number);
+        const r = sigmoid(h[g + n + i] as number);
+        const hct = tanh((h[g + 3 * n + i] as number) + r * (h[g + 2 * n + i] as number));
+        h[g + i] = z;
+        h[g + n + i] = r;
+        h[g + 3 * n + i] = hct;
+        const hp = h[hPrev + i] as number;
+        h[hOut + i] = on(i % mp) ? (1 - (h[g + i] as number)) * (h[g + 3 * n + i] as number) + (h[g + i] as number) * hp : hp;
+      }
+    },
+    gruBackStep(wT, dGNext, daCarry, dh, hPrev, g, dG, mask, nA, mp, u0, u1, withCarry) {
+      if (withCarry) this.gemm(wT + u0 * 3 * nA, u1 - u0, 3 * nA, dGNext, mp, 0, daCarry + u0 * mp, mp, 0, mp, 1, true);
+      const h = heap();
+      const on = laneMask(h, mask);
+      const n = nA * mp;
+      for (let i = u0 * mp; i < u1 * mp; i++) {
+        if (!on(i % mp)) {
+          for (let gate = 0; gate < 4; gate++) h[dG + gate * n + i] = 0;
+          continue;
+        }
+        const da = (h[dh + i] as number) + (h[daCarry + i] as number);
+        const z = h[g + i] as number;
+        const r = h[g + n + i] as number;
+        const hh = h[g + 2 * n + i] as number;
+        const hct = h[g + 3 * n + i] as number;
+        const dhpre = da * (1 - z) * (1 - hct * hct);
+        h[dG + i] = da * ((h[hPrev + i] as number) - hct) * z * (1 - z);
+        h[dG + n + i] = dhpre * hh * r * (1 - r);
+        h[dG + 2 * n + i] = dhpre * r;
+        h[dG + 3 * n + i] = dhpre;
+        h[daCarry + i] = da * z;
       }
     },
     softmaxColumns(z, rows, cols, stride, batch) {

@@ -34,7 +34,7 @@ const SHARED_MAX_PAGES = 32768;
 export const SPLIT_MIN_WORK = 1 << 18;
 
 /** Exports every engine call is made through, in the order workers index them. */
-const NAMES = ['packA', 'gemm', 'lstmStep', 'lstmBackStep', 'rnnStep', 'rnnBackStep', 'softmaxColumns', 'fillRows', 'sumRows', 'mapInPlace', 'add', 'toTimeMajor', 'fromTimeMajor', 'transposeBlocks'] as const;
+const NAMES = ['packA', 'gemm', 'lstmStep', 'lstmBackStep', 'rnnStep', 'rnnBackStep', 'gruStep', 'gruBackStep', 'softmaxColumns', 'fillRows', 'sumRows', 'mapInPlace', 'add', 'toTimeMajor', 'fromTimeMajor', 'transposeBlocks'] as const;
 type Name = (typeof NAMES)[number];
 const WORKER_NAMES = NAMES.flatMap((n) => [`${n}_f32`, `${n}_f64`]);
 
@@ -139,6 +139,9 @@ export class WasmEngine implements Engine {
     };
     /** How many threads a call with `work` multiply-adds may use now. */
     const ways = (work: number): number => (pool === undefined || work < SPLIT_MIN_WORK ? 1 : pool.readyThreads);
+    /** The ranges of hidden units a step is split into: panel-aligned, so only when `n_a` is a multiple of 4. */
+    const units = (nA: number, work: number, u0: number, u1: number): (readonly [number, number])[] =>
+      nA % 4 === 0 ? splitRange(u0, u1, ways(work), 4) : [[u0, u1]];
     let view: DataArray = new (dtype === 'float32' ? Float32Array : Float64Array)(0);
     const heap = (): DataArray => {
       if (view.buffer !== memory.buffer) view = dtype === 'float32' ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer);
@@ -159,19 +162,23 @@ export class WasmEngine implements Engine {
           run('gemm', splitRange(0, M, n, 4).map(([lo, hi]) => [p(ap + lo * K), hi - lo, K, p(b), ldb, sb, p(c + lo * ldc), ldc, sc, N, batch, flag(acc)]));
         }
       },
-      lstmStep: (wa, K, hPrev, g, cPrev, c, h, nA, mp, u0, u1) => {
-        const units = nA % 4 === 0 ? splitRange(u0, u1, ways(4 * nA * K * mp), 4) : [[u0, u1] as const];
-        run('lstmStep', units.map(([lo, hi]) => [p(wa), K, p(hPrev), p(g), p(cPrev), p(c), p(h), nA, mp, lo, hi]));
+      lstmStep: (wa, K, hPrev, g, cPrev, c, h, mask, nA, mp, u0, u1) => {
+        run('lstmStep', units(nA, 4 * nA * K * mp, u0, u1).map(([lo, hi]) => [p(wa), K, p(hPrev), p(g), p(cPrev), p(c), p(h), p(mask), nA, mp, lo, hi]));
       },
-      lstmBackStep: (waT, dGNext, da, dh, dc, c, cPrev, g, dG, nA, mp, u0, u1, withCarry) => {
-        const units = nA % 4 === 0 ? splitRange(u0, u1, ways(4 * nA * nA * mp), 4) : [[u0, u1] as const];
-        run('lstmBackStep', units.map(([lo, hi]) => [p(waT), p(dGNext), p(da), p(dh), p(dc), p(c), p(cPrev), p(g), p(dG), nA, mp, lo, hi, flag(withCarry)]));
+      lstmBackStep: (waT, dGNext, da, dh, dc, c, cPrev, g, dG, mask, nA, mp, u0, u1, withCarry) => {
+        run('lstmBackStep', units(nA, 4 * nA * nA * mp, u0, u1).map(([lo, hi]) => [p(waT), p(dGNext), p(da), p(dh), p(dc), p(c), p(cPrev), p(g), p(dG), p(mask), nA, mp, lo, hi, flag(withCarry)]));
       },
-      rnnStep: (wa, hPrev, z, h, nA, mp, u0, u1) => {
-        run('rnnStep', splitRange(u0, u1, ways(nA * nA * mp), 4).map(([lo, hi]) => [p(wa), p(hPrev), p(z), p(h), nA, mp, lo, hi]));
+      rnnStep: (wa, hPrev, z, h, mask, nA, mp, u0, u1) => {
+        run('rnnStep', units(nA, nA * nA * mp, u0, u1).map(([lo, hi]) => [p(wa), p(hPrev), p(z), p(h), p(mask), nA, mp, lo, hi]));
       },
-      rnnBackStep: (waT, dzNext, da, dh, h, dz, nA, mp, u0, u1, withCarry) => {
-        run('rnnBackStep', splitRange(u0, u1, ways(nA * nA * mp), 4).map(([lo, hi]) => [p(waT), p(dzNext), p(da), p(dh), p(h), p(dz), nA, mp, lo, hi, flag(withCarry)]));
+      rnnBackStep: (waT, dzNext, da, dh, h, dz, mask, nA, mp, u0, u1, withCarry) => {
+        run('rnnBackStep', units(nA, nA * nA * mp, u0, u1).map(([lo, hi]) => [p(waT), p(dzNext), p(da), p(dh), p(h), p(dz), p(mask), nA, mp, lo, hi, flag(withCarry)]));
+      },
+      gruStep: (w, hPrev, g, h, mask, nA, mp, u0, u1) => {
+        run('gruStep', units(nA, 3 * nA * nA * mp, u0, u1).map(([lo, hi]) => [p(w), p(hPrev), p(g), p(h), p(mask), nA, mp, lo, hi]));
+      },
+      gruBackStep: (wT, dGNext, da, dh, hPrev, g, dG, mask, nA, mp, u0, u1, withCarry) => {
+        run('gruBackStep', units(nA, 3 * nA * nA * mp, u0, u1).map(([lo, hi]) => [p(wT), p(dGNext), p(da), p(dh), p(hPrev), p(g), p(dG), p(mask), nA, mp, lo, hi, flag(withCarry)]));
       },
       softmaxColumns: (z, rows, cols, stride, batch) => {
         run('softmaxColumns', splitRange(0, batch, ways(8 * rows * cols * batch), 1).map(([lo, hi]) => [p(z + lo * stride), rows, cols, stride, hi - lo]));

@@ -55,6 +55,21 @@ export class Workspace {
     return p;
   }
 
+  /**
+   * The step masks of a padded batch with per-example `lengths`: `T` rows of `mp` lanes, each lane
+   * all ones (bits) where step `t < lengths[j]` and zero elsewhere, padding columns included.
+   * Returns the element index of the `(T, mp)` region.
+   */
+  stepMasks(lengths: readonly number[], m: number, mp: number, T: number): number {
+    const p = this.alloc(T * mp);
+    const perElement = this.#bytes / 4;
+    const words = new Int32Array(this.ops.heap().buffer, p * this.#bytes, T * mp * perElement);
+    for (let t = 0; t < T; t++) {
+      for (let j = 0; j < mp; j++) words.fill(j < m && t < (lengths[j] as number) ? -1 : 0, (t * mp + j) * perElement, (t * mp + j + 1) * perElement);
+    }
+    return p;
+  }
+
   /** A copy of `n` elements from `p`, as a new typed array of the workspace's dtype. */
   read(p: number, n: number): DataArray {
     return this.ops.heap().slice(p, p + n);

@@ -11,45 +11,40 @@ import {
 import { CpuTape, type CpuContext } from '../cpu-context.js';
 import { ResidentArrays, type ArraySource, type ResidentPool } from '../engine/resident.js';
 import { Workspace } from '../engine/workspace.js';
-import { sequenceDims, unpadBlock, type SequenceDims } from './padded.js';
+import { sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
 import { concatWeightGradient } from './weight-gradient.js';
 
 /**
- * The arrays an LSTM sequence forward keeps, padded and time major: `xs (T, n_x, mp)`, hidden
- * states `h (T+1, n_a, mp)` and cell states `c (T+1, n_a, mp)` with the initial state in slot 0,
- * and the gate activations `g (T, 4·n_a, mp)`, `[ft; it; cct; ot]` per step.
+ * The arrays an LSTM sequence forward keeps, padded and time major: `xs (T, n_x, mp)` and the gate
+ * activations `g (T, 4·n_a, mp)` (`[ft; it; cct; ot]`) in time order, and the hidden and cell
+ * states `h`, `c` `(T+1, n_a, mp)` in the order the steps were walked, slot 0 the initial state.
  */
 export type LstmTapeName = 'xs' | 'h' | 'c' | 'g';
 
 /** The LSTM forward's record on the CPU backend. */
 export class LstmTape extends CpuTape<LstmTapeName> {
-  constructor(
-    ctx: CpuContext,
-    arrays: ResidentArrays<LstmTapeName>,
-    readonly dims: SequenceDims,
-  ) {
-    super(ctx, arrays);
+  constructor(ctx: CpuContext, arrays: ResidentArrays<LstmTapeName>, dims: SequenceDims) {
+    super(ctx, arrays, dims);
   }
 
   /** The hidden and cell states of every step, `(n_a, m, T)`, each computed from the tape when first read. */
-  states(ctx: CpuContext): { a: Tensor; c: Tensor } {
-    const { nA, m, T, mp } = this.dims;
-    return { a: this.sequence(ctx, 'h', nA * mp, nA, m, T, mp), c: this.sequence(ctx, 'c', nA * mp, nA, m, T, mp) };
+  outputs(ctx: CpuContext): { a: Tensor; c: Tensor } {
+    return { a: this.states(ctx, 'h', this.dims.nA), c: this.states(ctx, 'c', this.dims.nA) };
   }
 
-  /** Step `t`'s tensors, each computed from the tape when first read. */
+  /** Time step `t`'s tensors, each computed from the tape when first read. */
   step(ctx: CpuContext, t: number): LstmStepTensors {
-    const { nX, nA, m, mp } = this.dims;
+    const { nX, nA, mp } = this.dims;
     const n = nA * mp;
     const g = t * 4 * n;
     return {
-      xt: this.view(ctx, 'xs', t * nX * mp, nX, m, mp),
-      aNext: this.view(ctx, 'h', (t + 1) * n, nA, m, mp),
-      cNext: this.view(ctx, 'c', (t + 1) * n, nA, m, mp),
-      ft: this.view(ctx, 'g', g, nA, m, mp),
-      it: this.view(ctx, 'g', g + n, nA, m, mp),
-      cct: this.view(ctx, 'g', g + 2 * n, nA, m, mp),
-      ot: this.view(ctx, 'g', g + 3 * n, nA, m, mp),
+      xt: this.view(ctx, 'xs', t * nX * mp, nX),
+      aNext: this.stateAfter(ctx, 'h', t, nA),
+      cNext: this.stateAfter(ctx, 'c', t, nA),
+      ft: this.view(ctx, 'g', g, nA),
+      it: this.view(ctx, 'g', g + n, nA),
+      cct: this.view(ctx, 'g', g + 2 * n, nA),
+      ot: this.view(ctx, 'g', g + 3 * n, nA),
     };
   }
 }
@@ -65,35 +60,38 @@ export interface LstmForwardValues {
 
 /**
  * An LSTM over a sequence, as a pure function of values and sizes:
- * `G⟨t⟩ = [Wf; Wi; Wc; Wo]_x·x⟨t⟩ + b` for every step in one product, then per step
- * `G⟨t⟩ += W_a·a⟨t−1⟩` and the fused gates/state pass. Everything it computed stays in the tape:
- * `a⟨t⟩` and `c⟨t⟩` are slots 1…T of `h` and `c`.
+ * `G⟨t⟩ = [Wf; Wi; Wc; Wo]_x·x⟨t⟩ + b` for every step in one product, then, walking the steps,
+ * `G⟨t⟩ += W_a·a⟨prev⟩` and the fused gates/state pass (one engine call per step). Everything it
+ * computed stays in the tape.
  */
 export function lstmSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: LstmForwardValues, d: SequenceDims): { tape: ResidentArrays<LstmTapeName> } {
   const { nX, nA, m, T, mp } = d;
   const K = nA + nX;
   const G4 = 4 * nA;
+  const n = nA * mp;
   const e = ws.ops;
   const W = ws.writeAll(v.W); // (4·n_a, K): the gates' rows one after another
   const b = ws.writeAll(v.b);
-  const xRaw = ws.write(v.x);
   const xs = ws.alloc(T * nX * mp);
-  e.toTimeMajor(xRaw, nX, m, T, xs, mp);
-  const h = ws.alloc((T + 1) * nA * mp);
-  const c = ws.alloc((T + 1) * nA * mp);
+  e.toTimeMajor(ws.write(v.x), nX, m, T, xs, mp);
+  const h = ws.alloc((T + 1) * n);
+  const c = ws.alloc((T + 1) * n);
   e.toTimeMajor(ws.write(v.a0), nA, m, 1, h, mp);
   e.toTimeMajor(ws.write(v.c0), nA, m, 1, c, mp);
   const Wa = ws.alloc(e.packedLength(G4, nA));
   e.packA(W, K, 1, 0, nA, 1, G4, Wa);
   const Wx = ws.alloc(e.packedLength(G4, nX));
   e.packA(W + nA, K, 1, 0, nX, 1, G4, Wx);
+  const masks = d.lengths === undefined ? 0 : ws.stepMasks(d.lengths, m, mp, T);
 
   // G (T, 4·n_a, mp) = b + W_x·x⟨t⟩ for every step at once.
   const g = ws.alloc(T * G4 * mp);
   e.fillRows(g, b, G4, mp, G4 * mp, T);
   e.gemm(Wx, G4, nX, xs, mp, nX * mp, g, mp, G4 * mp, mp, T, true);
-  const n = nA * mp;
-  for (let t = 0; t < T; t++) e.lstmStep(Wa, nA, h + t * n, g + t * G4 * mp, c + t * n, c + (t + 1) * n, h + (t + 1) * n, nA, mp, 0, nA);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(d, s);
+    e.lstmStep(Wa, nA, h + s * n, g + t * G4 * mp, c + s * n, c + (s + 1) * n, h + (s + 1) * n, masks === 0 ? 0 : masks + t * mp, nA, mp, 0, nA);
+  }
   const tape = new ResidentArrays<LstmTapeName>(ws, pool, {
     xs: { ptr: xs, length: T * nX * mp }, h: { ptr: h, length: (T + 1) * n }, c: { ptr: c, length: (T + 1) * n }, g: { ptr: g, length: T * G4 * mp },
   });
@@ -129,10 +127,10 @@ export function perGate<V>(f: (gate: number) => V): Gates<V> {
 }
 
 /**
- * Backpropagation through time over an LSTM tape, as a pure function of values and sizes: per
- * step (from the last) the fused gate-gradient pass and `daCarry = W_aᵀ·dG⟨t⟩`; then, over all
- * steps at once, `dx = W_xᵀ·dG`, `dW = dG·[a⟨t−1⟩; x⟨t⟩]ᵀ` (one product over `T·m` columns) and
- * `db = Σ dG`.
+ * Backpropagation through time over an LSTM tape, as a pure function of values and sizes: walking
+ * the steps back, one engine call per step (`daCarry += W_aᵀ·dG` of the step after, then the fused
+ * gate-gradient pass); then, over all steps at once, `dx = W_xᵀ·dG`,
+ * `dW = dG·[aPrev; x]ᵀ` (one product over `T·m` columns) and `db = Σ dG`.
  */
 export function lstmSequenceBackwardImpl(ws: Workspace, v: LstmBackwardValues, d: SequenceDims): LstmBackwardOutput {
   const { nX, nA, m, T, mp } = d;
@@ -156,13 +154,15 @@ export function lstmSequenceBackwardImpl(ws: Workspace, v: LstmBackwardValues, d
   e.packA(W, 1, K, 0, G4, 1, nA, WaT);
   const WxT = ws.alloc(e.packedLength(nX, G4));
   e.packA(W + nA, 1, K, 0, G4, 1, nX, WxT);
+  const masks = d.lengths === undefined ? 0 : ws.stepMasks(d.lengths, m, mp, T);
 
   const dG = ws.alloc(T * G4 * mp);
-  // Step t takes daCarry = W_aᵀ·dG⟨t+1⟩ from the step after it (none at the last step).
-  for (let t = T - 1; t >= 0; t--) {
-    e.lstmBackStep(WaT, dG + (t + 1) * G4 * mp, daCarry, dA + t * n, dcCarry, c + (t + 1) * n, c + t * n, g + t * G4 * mp, dG + t * G4 * mp, nA, mp, 0, nA, t < T - 1);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(d, s);
+    const next = s < T - 1 ? dG + timeOf(d, s + 1) * G4 * mp : 0;
+    e.lstmBackStep(WaT, next, daCarry, dA + t * n, dcCarry, c + (s + 1) * n, c + s * n, g + t * G4 * mp, dG + t * G4 * mp, masks === 0 ? 0 : masks + t * mp, nA, mp, 0, nA, s < T - 1);
   }
-  e.gemm(WaT, nA, G4, dG, mp, 0, daCarry, mp, 0, mp, 1, false);
+  e.gemm(WaT, nA, G4, dG + timeOf(d, 0) * G4 * mp, mp, 0, daCarry, mp, 0, mp, 1, true);
   const dX = ws.alloc(T * nX * mp);
   e.gemm(WxT, nX, G4, dG, mp, G4 * mp, dX, mp, nX * mp, mp, T, false);
 
@@ -183,9 +183,9 @@ export function lstmSequenceBackwardImpl(ws: Workspace, v: LstmBackwardValues, d
   };
 }
 
-/** `lstmSequenceForward` on the CPU backend: reads the inputs, runs the impl, wraps `a`, `c` and lazily computed step tensors. */
+/** `lstmSequenceForward` on the CPU backend: reads the inputs, runs the impl, wraps lazily computed outputs and step tensors. */
 export function lstmSequenceForward(ctx: CpuContext, args: LstmSequenceForwardArgs): LstmSequenceForwardResult {
-  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0);
+  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0, args);
   const values = {
     x: ctx.read(args.x), a0: ctx.read(args.a0), c0: ctx.read(args.c0),
     W: [args.Wf, args.Wi, args.Wc, args.Wo].map((w) => ctx.read(w)),
@@ -194,7 +194,7 @@ export function lstmSequenceForward(ctx: CpuContext, args: LstmSequenceForwardAr
   const out = Workspace.run(ctx.engine, args.x.dtype, (ws) => lstmSequenceForwardImpl(ws, ctx.pool, values, d));
   const tape = new LstmTape(ctx, out.tape, d);
   const steps = Array.from({ length: d.T }, (_, t) => tape.step(ctx, t));
-  return { ...tape.states(ctx), steps, tape };
+  return { ...tape.outputs(ctx), steps, tape };
 }
 
 /** `lstmSequenceBackward` on the CPU backend, over a tape from this backend's `lstmSequenceForward`. */

@@ -1,19 +1,39 @@
 import { allocate, type DataArray, type DType } from '@rnn/tensor';
 import { padBatch } from '../engine/engine.js';
 
-/** Sizes of a sequence kernel: `n_x` inputs, `n_a` hidden units, batch `m`, `T` steps, and `mp`, the batch padded for the engine. */
+/**
+ * Sizes of a sequence kernel — `n_x` inputs, `n_a` hidden units, batch `m`, `T` steps, and `mp`,
+ * the batch padded for the engine — and how it walks the steps: `reverse`, and per-example `lengths`.
+ */
 export interface SequenceDims {
   readonly nX: number;
   readonly nA: number;
   readonly m: number;
   readonly T: number;
   readonly mp: number;
+  readonly reverse: boolean;
+  readonly lengths: readonly number[] | undefined;
 }
 
-/** `SequenceDims` from the public shapes `x (n_x, m, T)` and `n_a`. */
-export function sequenceDims(xShape: readonly number[], nA: number): SequenceDims {
+/** `SequenceDims` from the public shapes `x (n_x, m, T)` and `n_a`, and the walk options. */
+export function sequenceDims(xShape: readonly number[], nA: number, walk: { reverse?: boolean | undefined; lengths?: readonly number[] | undefined } = {}): SequenceDims {
   const [nX = 0, m = 0, T = 1] = xShape;
-  return { nX, nA, m, T, mp: padBatch(m) };
+  return { nX, nA, m, T, mp: padBatch(m), reverse: walk.reverse === true, lengths: walk.lengths === undefined ? undefined : [...walk.lengths] };
+}
+
+/** The time index of the `s`-th step walked. */
+export function timeOf(d: SequenceDims, s: number): number {
+  return d.reverse ? d.T - 1 - s : s;
+}
+
+/** The tape slot holding the state after time step `t` (slot 0 holds the initial state). */
+export function slotAfter(d: SequenceDims, t: number): number {
+  return timeOf(d, t) + 1;
+}
+
+/** Whether step `t` runs for example `j`. */
+export function stepRuns(d: SequenceDims, t: number, j: number): boolean {
+  return d.lengths === undefined || t < (d.lengths[j] as number);
 }
 
 /** Rows `n` of a padded block `(n, mp)` starting at `offset` of `src`, without the padding: `(n, m)`. */

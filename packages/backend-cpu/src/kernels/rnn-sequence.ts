@@ -11,32 +11,27 @@ import {
 import { CpuTape, type CpuContext } from '../cpu-context.js';
 import { ResidentArrays, type ArraySource, type ResidentPool } from '../engine/resident.js';
 import { Workspace } from '../engine/workspace.js';
-import { sequenceDims, unpadBlock, type SequenceDims } from './padded.js';
+import { sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
 import { concatWeightGradient } from './weight-gradient.js';
 
-/** The arrays an RNN sequence forward keeps, padded and time major: `xs (T, n_x, mp)` and `h (T+1, n_a, mp)` with `a0` in slot 0. */
+/** The arrays an RNN sequence forward keeps, padded and time major: `xs (T, n_x, mp)` in time order and `h (T+1, n_a, mp)` in the order the steps were walked, slot 0 `a0`. */
 export type RnnTapeName = 'xs' | 'h';
 
 /** The RNN forward's record on the CPU backend. */
 export class RnnTape extends CpuTape<RnnTapeName> {
-  constructor(
-    ctx: CpuContext,
-    arrays: ResidentArrays<RnnTapeName>,
-    readonly dims: SequenceDims,
-  ) {
-    super(ctx, arrays);
+  constructor(ctx: CpuContext, arrays: ResidentArrays<RnnTapeName>, dims: SequenceDims) {
+    super(ctx, arrays, dims);
   }
 
   /** The hidden states of every step, `(n_a, m, T)`, computed from the tape when first read. */
-  states(ctx: CpuContext): Tensor {
-    const { nA, m, T, mp } = this.dims;
-    return this.sequence(ctx, 'h', nA * mp, nA, m, T, mp);
+  outputs(ctx: CpuContext): Tensor {
+    return this.states(ctx, 'h', this.dims.nA);
   }
 
-  /** Step `t`'s tensors, each computed from the tape when first read. */
+  /** Time step `t`'s tensors, each computed from the tape when first read. */
   step(ctx: CpuContext, t: number): RnnStepTensors {
-    const { nX, nA, m, mp } = this.dims;
-    return { xt: this.view(ctx, 'xs', t * nX * mp, nX, m, mp), aNext: this.view(ctx, 'h', (t + 1) * nA * mp, nA, m, mp) };
+    const { nX, nA, mp } = this.dims;
+    return { xt: this.view(ctx, 'xs', t * nX * mp, nX), aNext: this.stateAfter(ctx, 'h', t, nA) };
   }
 }
 
@@ -66,10 +61,14 @@ export function rnnSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: Rnn
   const h = ws.alloc((T + 1) * n);
   e.toTimeMajor(ws.write(v.a0), nA, m, 1, h, mp);
 
+  const masks = d.lengths === undefined ? 0 : ws.stepMasks(d.lengths, m, mp, T);
   const z = ws.alloc(T * n);
   e.fillRows(z, ws.write(v.ba), nA, mp, n, T);
   e.gemm(Wax, nA, nX, xs, mp, nX * mp, z, mp, n, mp, T, true);
-  for (let t = 0; t < T; t++) e.rnnStep(Waa, h + t * n, z + t * n, h + (t + 1) * n, nA, mp, 0, nA);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(d, s);
+    e.rnnStep(Waa, h + s * n, z + t * n, h + (s + 1) * n, masks === 0 ? 0 : masks + t * mp, nA, mp, 0, nA);
+  }
   const tape = new ResidentArrays<RnnTapeName>(ws, pool, { xs: { ptr: xs, length: T * nX * mp }, h: { ptr: h, length: (T + 1) * n } });
   return { tape };
 }
@@ -95,7 +94,7 @@ export interface RnnBackwardOutput {
 
 /**
  * Backpropagation through time over an RNN tape: per step (from the last)
- * `dz⟨t⟩ = (1 − a⟨t⟩²) ⊙ (da⟨t⟩ + daCarry)` and `daCarry = Waaᵀ·dz⟨t⟩`; then over all steps at once
+ * `dz⟨t⟩ = (1 − a⟨t⟩²) ⊙ (da⟨t⟩ + daCarry)` and `daCarry = Waaᵀ·dz⟨t⟩` (one engine call per step, walked back); then over all steps at once
  * `dx = Waxᵀ·dz`, `[dWaa | dWax] = dz·[a⟨t−1⟩; x⟨t⟩]ᵀ` and `dba = Σ dz`.
  */
 export function rnnSequenceBackwardImpl(ws: Workspace, v: RnnBackwardValues, d: SequenceDims): RnnBackwardOutput {
@@ -115,10 +114,15 @@ export function rnnSequenceBackwardImpl(ws: Workspace, v: RnnBackwardValues, d: 
   const daCarry = ws.zeros(n);
   if (v.daT !== undefined) e.toTimeMajor(ws.write(v.daT), nA, m, 1, daCarry, mp);
 
+  const masks = d.lengths === undefined ? 0 : ws.stepMasks(d.lengths, m, mp, T);
   const dz = ws.alloc(T * n);
-  // Step t takes daCarry = Waaᵀ·dz⟨t+1⟩ from the step after it (none at the last step).
-  for (let t = T - 1; t >= 0; t--) e.rnnBackStep(WaaT, dz + (t + 1) * n, daCarry, dA + t * n, h + (t + 1) * n, dz + t * n, nA, mp, 0, nA, t < T - 1);
-  e.gemm(WaaT, nA, nA, dz, mp, 0, daCarry, mp, 0, mp, 1, false);
+  // Each step adds Waaᵀ·dz of the step after it to the carry (none at the first step walked back).
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(d, s);
+    const next = s < T - 1 ? dz + timeOf(d, s + 1) * n : 0;
+    e.rnnBackStep(WaaT, next, daCarry, dA + t * n, h + (s + 1) * n, dz + t * n, masks === 0 ? 0 : masks + t * mp, nA, mp, 0, nA, s < T - 1);
+  }
+  e.gemm(WaaT, nA, nA, dz + timeOf(d, 0) * n, mp, 0, daCarry, mp, 0, mp, 1, true);
   const dX = ws.alloc(T * nX * mp);
   e.gemm(WaxT, nX, nA, dz, mp, n, dX, mp, nX * mp, mp, T, false);
   const acc = v.acc === undefined ? undefined : [interleaveColumns(v.acc.dWaa, v.acc.dWax, nA, nX)];
@@ -151,12 +155,12 @@ function interleaveColumns(A: DataArray, B: DataArray, p: number, q: number): Da
 
 /** `rnnSequenceForward` on the CPU backend. */
 export function rnnSequenceForward(ctx: CpuContext, args: RnnSequenceForwardArgs): RnnSequenceForwardResult {
-  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0);
+  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0, args);
   const values = { x: ctx.read(args.x), a0: ctx.read(args.a0), Waa: ctx.read(args.Waa), Wax: ctx.read(args.Wax), ba: ctx.read(args.ba) };
   const out = Workspace.run(ctx.engine, args.x.dtype, (ws) => rnnSequenceForwardImpl(ws, ctx.pool, values, d));
   const tape = new RnnTape(ctx, out.tape, d);
   const steps = Array.from({ length: d.T }, (_, t) => tape.step(ctx, t));
-  return { a: tape.states(ctx), steps, tape };
+  return { a: tape.outputs(ctx), steps, tape };
 }
 
 /** `rnnSequenceBackward` on the CPU backend, over a tape from this backend's `rnnSequenceForward`. */
