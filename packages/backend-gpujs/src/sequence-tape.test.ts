@@ -1,0 +1,69 @@
+import { createCpuBackend } from '@rnn/backend-cpu';
+import { BackendError, RandomState, type Backend, type Tensor } from '@rnn/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGpuJsBackend, type GpuJsBackend } from './index.js';
+import { requiredMode } from './testing/expected-mode.js';
+
+const [nX, nA, m, T] = [2, 3, 2, 4];
+
+describe('gpujs sequence tapes', () => {
+  let gpu: GpuJsBackend;
+  let other: GpuJsBackend;
+  beforeAll(async () => {
+    gpu = await createGpuJsBackend({ mode: requiredMode() });
+    other = await createGpuJsBackend({ mode: requiredMode() });
+  });
+  afterAll(async () => {
+    await gpu.disposeAsync();
+    await other.disposeAsync();
+  });
+
+  const rng = new RandomState(11);
+  const draw = (...shape: number[]): Tensor => rng.randnAs(shape, 'float32');
+  const lstm = {
+    x: draw(nX, m, T), a0: draw(nA, m), c0: draw(nA, m),
+    Wf: draw(nA, nA + nX), bf: draw(nA, 1), Wi: draw(nA, nA + nX), bi: draw(nA, 1),
+    Wc: draw(nA, nA + nX), bc: draw(nA, 1), Wo: draw(nA, nA + nX), bo: draw(nA, 1),
+  };
+  const rnn = { x: lstm.x, a0: lstm.a0, Waa: draw(nA, nA), Wax: draw(nA, nX), ba: draw(nA, 1) };
+  const da = draw(nA, m, T);
+  const lstmBackward = (b: Backend, tape: Parameters<Backend['kernels']['lstmSequenceBackward']>[0]['tape']) => () =>
+    b.kernels.lstmSequenceBackward({ da, tape, Wf: lstm.Wf, Wi: lstm.Wi, Wc: lstm.Wc, Wo: lstm.Wo });
+
+  it('refuses, naming the kernel, a tape from another gpujs backend, from the CPU backend or from the other cell', () => {
+    const fromOther = other.kernels.lstmSequenceForward(lstm).tape;
+    expect(lstmBackward(gpu, fromOther)).toThrow(BackendError);
+    expect(lstmBackward(gpu, fromOther)).toThrow(/lstmSequenceBackward: \[gpujs\] the tape was not made by this backend's lstmSequenceForward/);
+    const cpu = createCpuBackend();
+    expect(lstmBackward(gpu, cpu.kernels.lstmSequenceForward(lstm).tape)).toThrow(/lstmSequenceBackward: \[gpujs\]/);
+    const rnnTape = gpu.kernels.rnnSequenceForward(rnn).tape;
+    expect(lstmBackward(gpu, rnnTape)).toThrow(/lstmSequenceBackward: \[gpujs\] the tape was not made by this backend's lstmSequenceForward/);
+    expect(() => gpu.kernels.rnnSequenceBackward({ da, tape: fromOther, Waa: rnn.Waa, Wax: rnn.Wax })).toThrow(/rnnSequenceBackward: \[gpujs\]/);
+    cpu.dispose();
+  });
+
+  it('refuses a disposed tape, naming the kernel; disposing twice does nothing', () => {
+    const { tape } = gpu.kernels.lstmSequenceForward(lstm);
+    tape.dispose();
+    tape.dispose();
+    expect(tape.isDisposed).toBe(true);
+    expect(lstmBackward(gpu, tape)).toThrow(/lstmSequenceBackward: \[gpujs\] the tape was disposed/);
+  });
+
+  it('keeps what the backward reads alive after the user disposed the forward outputs and inputs', async () => {
+    const rngOwn = new RandomState(12);
+    const own = (...shape: number[]): Tensor => rngOwn.randnAs(shape, 'float32');
+    const inputs = { ...lstm, x: own(nX, m, T), a0: own(nA, m), c0: own(nA, m) };
+    for (const shared of [lstm.Wf, lstm.bf, lstm.Wi, lstm.bi, lstm.Wc, lstm.bc, lstm.Wo, lstm.bo, da]) shared.dataIdOn(gpu);
+    const before = gpu.memory();
+    const out = gpu.kernels.lstmSequenceForward(inputs);
+    const expected = gpu.kernels.lstmSequenceBackward({ da, tape: out.tape, Wf: lstm.Wf, Wi: lstm.Wi, Wc: lstm.Wc, Wo: lstm.Wo });
+    const expectedDx = Array.from(await expected.dx.data());
+    for (const t of [out.a, out.c, inputs.x, inputs.a0, inputs.c0, ...out.steps.flatMap((s) => Object.values(s))]) t.dispose();
+    const g = gpu.kernels.lstmSequenceBackward({ da, tape: out.tape, Wf: lstm.Wf, Wi: lstm.Wi, Wc: lstm.Wc, Wo: lstm.Wo });
+    expect(Array.from(await g.dx.data())).toEqual(expectedDx);
+    for (const t of [...Object.values(g), ...Object.values(expected)]) t.dispose();
+    out.tape.dispose();
+    expect(gpu.memory()).toEqual(before);
+  });
+});
