@@ -6,9 +6,10 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Times `fn` after `warmup` untimed runs (fewer when they already took a quarter of `budgetMs`:
- * a call of many seconds gains nothing from a second warm-up): `runs` timed runs, or fewer once
- * `budgetMs` is spent (at least 3).
+ * Times `fn` after `warmup` untimed runs: `runs` timed runs, or fewer once `budgetMs` is spent
+ * (at least 3). A call of many seconds gains nothing from repetition and would hold the bench for
+ * minutes: warm-up stops once it took a quarter of the budget, and when the first call alone took
+ * longer than the budget one timed run is enough.
  */
 export async function measure(fn: () => Promise<void>, { warmup = 2, runs = 9, budgetMs = 15_000 } = {}): Promise<{ medianMs: number; runs: number; firstMs: number }> {
   const t0 = performance.now();
@@ -17,7 +18,8 @@ export async function measure(fn: () => Promise<void>, { warmup = 2, runs = 9, b
   for (let i = 1; i < warmup && performance.now() - t0 < budgetMs / 4; i++) await fn();
   const times: number[] = [];
   const start = performance.now();
-  while (times.length < runs && (times.length < 3 || performance.now() - start < budgetMs)) {
+  const minRuns = firstMs > budgetMs ? 1 : 3;
+  while (times.length < runs && (times.length < minRuns || performance.now() - start < budgetMs)) {
     const t = performance.now();
     await fn();
     times.push(performance.now() - t);
