@@ -251,6 +251,26 @@ export function refLstmSequence(xs: readonly Mat[], a0: Mat, c0: Mat, p: RefLstm
   return steps;
 }
 
+/** The LSTM weight gradients summed over the steps of `refLstmSequenceBackward`. */
+export interface RefLstmWeightGradients {
+  /** Summed `dWf`. */
+  dWf: Mat;
+  /** Summed `dbf`. */
+  dbf: Mat;
+  /** Summed `dWi`. */
+  dWi: Mat;
+  /** Summed `dbi`. */
+  dbi: Mat;
+  /** Summed `dWc`. */
+  dWc: Mat;
+  /** Summed `dbc`. */
+  dbc: Mat;
+  /** Summed `dWo`. */
+  dWo: Mat;
+  /** Summed `dbo`. */
+  dbo: Mat;
+}
+
 /** Backpropagation through time over `refLstmSequence`: `da[t]` from outside, both carries zero at the end. */
 export function refLstmSequenceBackward(da: readonly Mat[], xs: readonly Mat[], a0: Mat, c0: Mat, steps: readonly RefLstmStep[], p: RefLstmGates) {
   const nA = a0.rows;
@@ -258,7 +278,7 @@ export function refLstmSequenceBackward(da: readonly Mat[], xs: readonly Mat[], 
   let daCarry = zero;
   let dcCarry = zero;
   const dx: Mat[] = new Array<Mat>(xs.length);
-  let sums: Record<'dWf' | 'dbf' | 'dWi' | 'dbi' | 'dWc' | 'dbc' | 'dWo' | 'dbo', Mat> | undefined;
+  let sums: RefLstmWeightGradients | undefined;
   for (let t = xs.length - 1; t >= 0; t--) {
     const s = steps[t] as RefLstmStep;
     const g = refLstmCellBackward({
@@ -276,7 +296,16 @@ export function refLstmSequenceBackward(da: readonly Mat[], xs: readonly Mat[], 
     };
   }
   if (sums === undefined) throw new Error('refLstmSequenceBackward: no steps');
-  return { dx, da0: daCarry, dc0: dcCarry, ...sums };
+  return {
+    /** `dx⟨t⟩` of every step. */
+    dx,
+    /** Gradient with respect to `a0`. */
+    da0: daCarry,
+    /** Gradient with respect to `c0`. */
+    dc0: dcCarry,
+    /** The summed weight gradients. */
+    weights: sums,
+  };
 }
 
 /** A basic RNN over the steps `xs` from `a0`: the hidden state after every step. */
@@ -305,7 +334,18 @@ export function refRnnSequenceBackward(da: readonly Mat[], xs: readonly Mat[], a
       : { dWax: plus(sums.dWax, g.dWax), dWaa: plus(sums.dWaa, g.dWaa), dba: plus(sums.dba, g.dba) };
   }
   if (sums === undefined) throw new Error('refRnnSequenceBackward: no steps');
-  return { dx, da0: daCarry, ...sums };
+  return {
+    /** `dx⟨t⟩` of every step. */
+    dx,
+    /** Gradient with respect to `a0`. */
+    da0: daCarry,
+    /** Summed `dWax`. */
+    dWax: sums.dWax,
+    /** Summed `dWaa`. */
+    dWaa: sums.dWaa,
+    /** Summed `dba`. */
+    dba: sums.dba,
+  };
 }
 
 /** The output layer of every step: `softmax(W·a⟨t⟩ + b)`. */
@@ -322,7 +362,14 @@ export function refOutputBackward(dz: readonly Mat[], a: readonly Mat[], W: Mat)
     dW = plus(dW, dot(d, transpose(a[t] as Mat)));
     db = plus(db, sumColumns(d));
   });
-  return { da, dW, db };
+  return {
+    /** `Wᵀ·dz⟨t⟩` of every step. */
+    da,
+    /** `Σ dz·aᵀ`. */
+    dW,
+    /** `Σ dz`. */
+    db,
+  };
 }
 
 /** Splits `(n, m, T)` values, time last, into `T` matrices `(n, m)`. */

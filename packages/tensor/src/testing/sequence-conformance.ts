@@ -112,8 +112,8 @@ export function sequenceConformance(backend: () => Backend, dtype: DType, tol: {
       await expectValues(g.dx, [nX, m, T], joinTimeSteps(refG.dx), gt, 'dx');
       await expectValues(g.da0, [nA, m], refG.da0.data, gt, 'da0');
       await expectValues(g.dc0, [nA, m], refG.dc0.data, gt, 'dc0');
-      for (const key of ['dWf', 'dWi', 'dWc', 'dWo'] as const) await expectValues(g[key], [nA, K], refG[key].data, gt, key);
-      for (const key of ['dbf', 'dbi', 'dbc', 'dbo'] as const) await expectValues(g[key], [nA, 1], refG[key].data, gt, key);
+      for (const key of ['dWf', 'dWi', 'dWc', 'dWo'] as const) await expectValues(g[key], [nA, K], refG.weights[key].data, gt, key);
+      for (const key of ['dbf', 'dbi', 'dbc', 'dbo'] as const) await expectValues(g[key], [nA, 1], refG.weights[key].data, gt, key);
 
       inputs.forEach((d, i) => expect(Array.from(d.t.dataSync()), 'inputs unchanged').toEqual(Array.from(before[i] ?? [])));
       for (const t of [out.a, out.c, yPred, ...Object.values(g), ...inputs.map((d) => d.t)]) t.dispose();
