@@ -1,4 +1,4 @@
-import { BackendError, type Backend, type DataArray, type DType, type SequenceTape, type Tensor } from '@rnn/tensor';
+import { BackendError, track, type Backend, type DataArray, type DType, type SequenceTape, type Tensor } from '@rnn/tensor';
 import type { Engine } from './engine/engine.js';
 import type { ResidentArrays, ResidentPool } from './engine/resident.js';
 import { slotAfter, stepRuns, type SequenceDims } from './kernels/padded.js';
@@ -50,6 +50,7 @@ export abstract class CpuTape<K extends string> implements SequenceTape {
     this.arrays = arrays;
     this.dims = dims;
     this.#untrack = ctx.trackTape(this, arrays);
+    track(this);
   }
 
   get isDisposed(): boolean {

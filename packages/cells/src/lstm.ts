@@ -1,4 +1,4 @@
-import { resolveBackend, type BackendOptions, type Tensor } from '@rnn/tensor';
+import { disposeOnError, resolveBackend, type BackendOptions, type Kernels, type Tensor } from '@rnn/tensor';
 import { checkLstmCache, checkLstmParameters, zeroState, type LstmWeightGradients } from './lstm-cell.js';
 import { checkSequenceCaches, disposeAll, sealCaches, tapeFor } from './sequence.js';
 import type { LstmCaches, LstmCellCache, LstmParameters } from './types.js';
@@ -35,16 +35,18 @@ export function lstmForward(x: Tensor, a0: Tensor, parameters: LstmParameters, o
   const { p } = checkLstmParameters(check, parameters, nA, nX, 'a0');
   const k = resolveBackend('lstmForward', opts).kernels;
 
-  const c0 = zeroState(nA, m, x);
-  const { Wy, by, ...gates } = p;
-  const out = k.lstmSequenceForward({ x, a0, c0, ...gates });
-  const yPred = k.softmaxOutput({ a: out.a, W: Wy, b: by });
-  const parametersUsed = Object.freeze(p);
-  const steps: LstmCellCache[] = out.steps.map((s, t) => {
-    const prev = out.steps[t - 1];
-    return { ...s, aPrev: prev?.aNext ?? a0, cPrev: prev?.cNext ?? c0, parameters: parametersUsed };
+  return disposeOnError(() => {
+    const c0 = zeroState(nA, m, x);
+    const { Wy, by, ...gates } = p;
+    const out = k.lstmSequenceForward({ x, a0, c0, ...gates });
+    const yPred = k.softmaxOutput({ a: out.a, W: Wy, b: by });
+    const parametersUsed = Object.freeze(p);
+    const steps: LstmCellCache[] = out.steps.map((s, t) => {
+      const prev = out.steps[t - 1];
+      return { ...s, aPrev: prev?.aNext ?? a0, cPrev: prev?.cNext ?? c0, parameters: parametersUsed };
+    });
+    return { a: out.a, yPred, c: out.c, caches: sealCaches(steps, x, out.tape) };
   });
-  return { a: out.a, yPred, c: out.c, caches: sealCaches(steps, x, out.tape) };
 }
 
 /** Gradients of a whole LSTM sequence. */
@@ -81,7 +83,11 @@ export function lstmBackward(da: Tensor, caches: LstmCaches, opts?: BackendOptio
     dc0.dispose();
     return grads;
   }
+  return disposeOnError(() => stepBack(k, da, steps, nA, m));
+}
 
+/** `lstmBackward` over caches without a tape: the cell backward step by step, then the stacked `dx`. */
+function stepBack(k: Kernels, da: Tensor, steps: readonly LstmCellCache[], nA: number, m: number): LstmGradients {
   const dxSteps: Tensor[] = new Array<Tensor>(steps.length);
   let daCarry: Tensor | undefined;
   let dcNext = zeroState(nA, m, da);

@@ -1,4 +1,4 @@
-import { resolveBackend, type BackendOptions, type Tensor } from '@rnn/tensor';
+import { disposeOnError, resolveBackend, type BackendOptions, type Kernels, type Tensor } from '@rnn/tensor';
 import { checkRnnCache, checkRnnParameters } from './rnn-cell.js';
 import type { RnnCaches, RnnCellCache, RnnParameters } from './types.js';
 import { ArgumentChecker } from './validate.js';
@@ -30,12 +30,14 @@ export function rnnForward(x: Tensor, a0: Tensor, parameters: RnnParameters, opt
   const { p } = checkRnnParameters(check, parameters, nA, nX, 'a0');
   const k = resolveBackend('rnnForward', opts).kernels;
 
-  const { Wya, by, ...recurrence } = p;
-  const out = k.rnnSequenceForward({ x, a0, ...recurrence });
-  const yPred = k.softmaxOutput({ a: out.a, W: Wya, b: by });
-  const parametersUsed = Object.freeze(p);
-  const steps: RnnCellCache[] = out.steps.map((s, t) => ({ aNext: s.aNext, aPrev: out.steps[t - 1]?.aNext ?? a0, xt: s.xt, parameters: parametersUsed }));
-  return { a: out.a, yPred, caches: sealCaches(steps, x, out.tape) };
+  return disposeOnError(() => {
+    const { Wya, by, ...recurrence } = p;
+    const out = k.rnnSequenceForward({ x, a0, ...recurrence });
+    const yPred = k.softmaxOutput({ a: out.a, W: Wya, b: by });
+    const parametersUsed = Object.freeze(p);
+    const steps: RnnCellCache[] = out.steps.map((s, t) => ({ aNext: s.aNext, aPrev: out.steps[t - 1]?.aNext ?? a0, xt: s.xt, parameters: parametersUsed }));
+    return { a: out.a, yPred, caches: sealCaches(steps, x, out.tape) };
+  });
 }
 
 /** Gradients of a whole RNN sequence. */
@@ -73,7 +75,11 @@ export function rnnBackward(da: Tensor, caches: RnnCaches, opts?: BackendOptions
     const { Waa, Wax } = (steps[0] as RnnCellCache).parameters;
     return k.rnnSequenceBackward({ da, tape, Waa, Wax });
   }
+  return disposeOnError(() => stepBack(k, da, steps, nX));
+}
 
+/** `rnnBackward` over caches without a tape: the cell backward step by step, then the stacked `dx`. */
+function stepBack(k: Kernels, da: Tensor, steps: readonly RnnCellCache[], nX: number): RnnGradients {
   const dxSteps: Tensor[] = new Array<Tensor>(steps.length);
   let daCarry: Tensor | undefined;
   let acc: { dWax: Tensor; dWaa: Tensor; dba: Tensor } | undefined;

@@ -32,11 +32,11 @@ export function disposeAll(tensors: readonly (Tensor | undefined)[]): void {
  * Checks NumPy-style sequence caches `(steps, x)`: a non-empty list of step caches that agree
  * with each other and with `x (n_x, m, T_x)`.
  */
-export function checkSequenceCaches<C, D extends { c: C; nA: number; nX: number; m: number }>(
+export function checkSequenceCaches<D extends { c: unknown; nA: number; nX: number; m: number }>(
   check: ArgumentChecker,
   caches: unknown,
   checkStep: (check: ArgumentChecker, arg: string, cache: unknown) => D,
-): { steps: readonly C[]; nA: number; nX: number; m: number } {
+): { steps: readonly D['c'][]; nA: number; nX: number; m: number } {
   if (!Array.isArray(caches) || caches.length !== 2 || !Array.isArray(caches[0])) {
     throw new InvalidArgumentError(check.fn, 'caches', 'must be the [steps, x] pair the forward function returned');
   }

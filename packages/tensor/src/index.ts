@@ -6,6 +6,7 @@
  */
 export { Tensor, tensor, zeros, type NestedArray, type NestedArrayOfRank, type Rank } from './tensor.js';
 export { RandomState } from './random-state.js';
+export { tidy, keep, track, disposeOnError, type Disposable } from './lifetime.js';
 export { DTYPES, allocate, formatShape, sameShape, sizeOf, toDataArray, type DType, type DataArray } from './dtype.js';
 export {
   RnnError,

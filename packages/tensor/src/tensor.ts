@@ -1,6 +1,7 @@
 import type { Backend, DataId } from './backend.js';
 import { toDataArray, formatShape, sizeOf, type DataArray, type DType } from './dtype.js';
 import { DisposedTensorError, InvalidArgumentError } from './errors.js';
+import { track } from './lifetime.js';
 
 /** Nested number arrays in NumPy `tolist()` order; a scalar tensor reads as a number. */
 export type NestedArray = number | NestedArray[];
@@ -23,6 +24,24 @@ export type NestedArrayOfRank<R extends number, Depth extends readonly unknown[]
 
 type Home = { readonly kind: 'host'; readonly values: DataArray } | { readonly kind: 'device'; readonly backend: Backend; readonly id: DataId };
 
+/** The backend handles a tensor holds: its own (a kernel output) and the copies uploaded to other backends. */
+interface Handles {
+  readonly own: { readonly backend: Backend; readonly id: DataId } | null;
+  readonly copies: Map<Backend, DataId>;
+}
+
+function releaseHandles(handles: Handles): void {
+  if (handles.own !== null) handles.own.backend.release(handles.own.id);
+  for (const [backend, id] of handles.copies) backend.release(id);
+  handles.copies.clear();
+}
+
+/**
+ * Gives back the backend memory of tensors that were garbage collected without `dispose()`, so a
+ * program that forgets to dispose does not leak device memory. Made on first use.
+ */
+let collected: FinalizationRegistry<Handles> | undefined;
+
 /**
  * An immutable n-dimensional array stored row-major (C order) in a flat typed array.
  *
@@ -39,7 +58,7 @@ export class Tensor {
   /** Number of elements. */
   readonly size: number;
   readonly #home: Home;
-  readonly #copies = new Map<Backend, DataId>();
+  readonly #handles: Handles;
   #disposed = false;
 
   private constructor(home: Home, shape: readonly number[], dtype: DType) {
@@ -47,6 +66,10 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.size = sizeOf(shape);
+    this.#handles = { own: home.kind === 'device' ? { backend: home.backend, id: home.id } : null, copies: new Map() };
+    collected ??= new FinalizationRegistry(releaseHandles);
+    collected.register(this, this.#handles, this);
+    track(this);
   }
 
   /**
@@ -92,11 +115,11 @@ export class Tensor {
     this.#assertLive('Tensor.dataIdOn');
     const home = this.#home;
     if (home.kind === 'device' && home.backend === backend) return home.id;
-    let copy = this.#copies.get(backend);
+    let copy = this.#handles.copies.get(backend);
     if (copy === undefined) {
       const values = home.kind === 'host' ? home.values : home.backend.read(home.id).slice(); // read may return storage
       copy = backend.upload(values, this.dtype);
-      this.#copies.set(backend, copy);
+      this.#handles.copies.set(backend, copy);
     }
     return copy;
   }
@@ -165,13 +188,16 @@ export class Tensor {
     return values[offset] as number;
   }
 
-  /** Frees this tensor's storage on every backend that holds it. Disposing twice does nothing. */
+  /**
+   * Frees this tensor's storage on every backend that holds it, now. Disposing twice does nothing.
+   * A tensor that becomes unreachable without `dispose()` is freed when it is garbage collected;
+   * `dispose()` (or `tidy`) frees at a moment you choose.
+   */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    if (this.#home.kind === 'device') this.#home.backend.release(this.#home.id);
-    for (const [backend, id] of this.#copies) backend.release(id);
-    this.#copies.clear();
+    collected?.unregister(this);
+    releaseHandles(this.#handles);
   }
 
   /** `Tensor(float64, [5, 10])`. */
