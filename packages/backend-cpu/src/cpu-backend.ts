@@ -5,6 +5,8 @@ import { JsEngine } from './engine/js-engine.js';
 import { matMul } from './engine/mat-mul.js';
 import { ResidentPool, type ResidentArrays } from './engine/resident.js';
 import { hasWasmSimd, WasmEngine } from './engine/wasm-engine.js';
+import { gruCellBackward, gruCellForward } from './kernels/gru-cell.js';
+import { gruSequenceBackward, gruSequenceForward } from './kernels/gru-sequence.js';
 import { lstmCellBackward, lstmCellForward } from './kernels/lstm-cell.js';
 import { lstmSequenceBackward, lstmSequenceForward } from './kernels/lstm-sequence.js';
 import { outputBackward, softmaxOutput } from './kernels/output-layer.js';
@@ -115,6 +117,10 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
     rnnSequenceBackward: (args) => rnnSequenceBackward(this.#live('rnnSequenceBackward'), args),
     lstmSequenceForward: (args) => lstmSequenceForward(this.#live('lstmSequenceForward'), args),
     lstmSequenceBackward: (args) => lstmSequenceBackward(this.#live('lstmSequenceBackward'), args),
+    gruCellForward: (args) => gruCellForward(this.#live('gruCellForward'), args),
+    gruCellBackward: (args, acc) => gruCellBackward(this.#live('gruCellBackward'), args, acc),
+    gruSequenceForward: (args) => gruSequenceForward(this.#live('gruSequenceForward'), args),
+    gruSequenceBackward: (args) => gruSequenceBackward(this.#live('gruSequenceBackward'), args),
     softmaxOutput: (args) => softmaxOutput(this.#live('softmaxOutput'), args),
     outputBackward: (args) => outputBackward(this.#live('outputBackward'), args),
   };

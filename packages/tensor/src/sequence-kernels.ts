@@ -1,4 +1,5 @@
-import type { Backend, LstmGateActivations, LstmWeightGrads, RnnWeightGrads } from './backend.js';
+import type { Backend } from './backend.js';
+import type { LstmGateActivations, LstmWeightGrads, RnnWeightGrads } from './cell-kernels.js';
 import type { Tensor } from './tensor.js';
 
 /**

@@ -6,6 +6,8 @@ import { Tensor } from '../tensor.js';
 import { compareClose, type Tolerance } from './all-close.js';
 import {
   mat,
+  refGruCellBackward,
+  refGruCellForward,
   refLstmCellBackward,
   refLstmCellForward,
   refRnnCellBackward,
@@ -13,6 +15,7 @@ import {
   type Mat,
 } from './reference.js';
 import { sequenceConformance } from './sequence-conformance.js';
+import { walkConformance } from './walk-conformance.js';
 
 /** How closely a backend must match the float64 reference, per dtype. */
 export interface ConformanceTolerances {
@@ -220,9 +223,46 @@ export function describeBackendConformance(
               await expectClose(carried[key], mat(refCarried[key].rows, refCarried[key].cols, acc), tol.gradients, `${key} accumulated`);
             }
           });
+
+          it(`gruCellForward and gruCellBackward match the reference (${size})`, async () => {
+            const rng = new RandomState(nA * 1000 + nX);
+            const xt = draw(rng, dtype, nX, m);
+            const aPrev = draw(rng, dtype, nA, m);
+            const w = (): Pair => draw(rng, dtype, nA, nA + nX, 0.5);
+            const b = (): Pair => draw(rng, dtype, nA, 1);
+            const [Wz, bz, Wr, br] = [w(), b(), w(), b()];
+            const [Whx, bhx, Whh, bhh] = [draw(rng, dtype, nA, nX, 0.5), b(), draw(rng, dtype, nA, nA, 0.5), b()];
+            const Wy = draw(rng, dtype, nY, nA);
+            const by = draw(rng, dtype, nY, 1);
+            const weights = { Wz: Wz.t, bz: bz.t, Wr: Wr.t, br: br.t, Whx: Whx.t, bhx: bhx.t, Whh: Whh.t, bhh: bhh.t };
+            const out = backend.kernels.gruCellForward({ xt: xt.t, aPrev: aPrev.t, ...weights, Wy: Wy.t, by: by.t });
+            const refWeights = { Wz: Wz.m, bz: bz.m, Wr: Wr.m, br: br.m, Whx: Whx.m, bhx: bhx.m, Whh: Whh.m, bhh: bhh.m };
+            const ref = refGruCellForward({ xt: xt.m, aPrev: aPrev.m, ...refWeights, Wy: Wy.m, by: by.m });
+            for (const key of ['aNext', 'zt', 'rt', 'hh', 'hct', 'ytPred'] as const) await expectClose(out[key], ref[key], tol.values, key);
+
+            const daNext = draw(rng, dtype, nA, m);
+            const daCarry = draw(rng, dtype, nA, m);
+            const acts = { zt: await asMat(out.zt), rt: await asMat(out.rt), hh: await asMat(out.hh), hct: await asMat(out.hct) };
+            const args = { daNext: daNext.t, aPrev: aPrev.t, xt: xt.t, zt: out.zt, rt: out.rt, hh: out.hh, hct: out.hct, Wz: Wz.t, Wr: Wr.t, Whx: Whx.t, Whh: Whh.t };
+            const grads = backend.kernels.gruCellBackward(args);
+            const refArgs = { aPrev: aPrev.m, xt: xt.m, ...acts, Wz: Wz.m, Wr: Wr.m, Whx: Whx.m, Whh: Whh.m };
+            const refGrads = refGruCellBackward({ da: daNext.m, ...refArgs });
+            const keys = ['dxt', 'daPrev', 'dWz', 'dbz', 'dWr', 'dbr', 'dWhx', 'dbhx', 'dWhh', 'dbhh'] as const;
+            for (const key of keys) await expectClose(grads[key], refGrads[key], tol.gradients, key);
+
+            const { dxt: _dxt, daPrev: _daPrev, ...acc } = grads;
+            const carried = backend.kernels.gruCellBackward({ ...args, daCarry: daCarry.t }, acc);
+            const refCarried = refGruCellBackward({ da: mat(nA, m, daNext.m.data.map((v, i) => v + (daCarry.m.data[i] as number))), ...refArgs });
+            await expectClose(carried.daPrev, refCarried.daPrev, tol.gradients, 'daPrev with daCarry');
+            for (const key of ['dWz', 'dbz', 'dWr', 'dbr', 'dWhx', 'dbhx', 'dWhh', 'dbhh'] as const) {
+              const summed = refCarried[key].data.map((v, i) => v + (refGrads[key].data[i] as number));
+              await expectClose(carried[key], mat(refCarried[key].rows, refCarried[key].cols, summed), tol.gradients, `${key} accumulated`);
+            }
+          });
         }
 
         sequenceConformance(() => backend, dtype, tol);
+        walkConformance(() => backend, dtype, tol);
 
         it('reproduces the NumPy rnn_cell_forward vector of SPEC.md', async () => {
           const rng = new RandomState(1);

@@ -15,4 +15,6 @@ export {
   type ConformanceTolerances,
 } from './conformance.js';
 export * from './reference.js';
+export * from './reference-sequence.js';
 export { sequenceConformance, SEQUENCE_SIZES } from './sequence-conformance.js';
+export { walkConformance } from './walk-conformance.js';

@@ -200,197 +200,62 @@ export function refLstmCellBackward(p: {
   };
 }
 
-/** LSTM gate weights and biases as reference matrices. */
-export interface RefLstmGates {
-  /** Forget-gate weights. */
-  Wf: Mat;
-  /** Forget-gate bias. */
-  bf: Mat;
-  /** Update-gate weights. */
-  Wi: Mat;
-  /** Update-gate bias. */
-  bi: Mat;
-  /** Candidate weights. */
-  Wc: Mat;
-  /** Candidate bias. */
-  bc: Mat;
-  /** Output-gate weights. */
-  Wo: Mat;
-  /** Output-gate bias. */
-  bo: Mat;
-}
-
-/** One step of `refLstmSequence`: the state after it and its gate activations. */
-export interface RefLstmStep {
-  /** `aNext`. */
-  aNext: Mat;
-  /** `cNext`. */
-  cNext: Mat;
-  /** Forget gate. */
-  ft: Mat;
-  /** Update gate. */
-  it: Mat;
-  /** Candidate. */
-  cct: Mat;
-  /** Output gate. */
-  ot: Mat;
-}
-
-/** An LSTM over the steps `xs` (each `(n_x, m)`) from `a0`, `c0`: the cell of SPEC.md, step after step. */
-export function refLstmSequence(xs: readonly Mat[], a0: Mat, c0: Mat, p: RefLstmGates): RefLstmStep[] {
-  const steps: RefLstmStep[] = [];
-  let aPrev = a0;
-  let cPrev = c0;
-  const noOutput = { Wy: mat(1, a0.rows, new Float64Array(a0.rows)), by: mat(1, 1, [0]) };
-  for (const xt of xs) {
-    const s = refLstmCellForward({ xt, aPrev, cPrev, ...p, ...noOutput });
-    steps.push({ aNext: s.aNext, cNext: s.cNext, ft: s.ft, it: s.it, cct: s.cct, ot: s.ot });
-    aPrev = s.aNext;
-    cPrev = s.cNext;
-  }
-  return steps;
-}
-
-/** The LSTM weight gradients summed over the steps of `refLstmSequenceBackward`. */
-export interface RefLstmWeightGradients {
-  /** Summed `dWf`. */
-  dWf: Mat;
-  /** Summed `dbf`. */
-  dbf: Mat;
-  /** Summed `dWi`. */
-  dWi: Mat;
-  /** Summed `dbi`. */
-  dbi: Mat;
-  /** Summed `dWc`. */
-  dWc: Mat;
-  /** Summed `dbc`. */
-  dbc: Mat;
-  /** Summed `dWo`. */
-  dWo: Mat;
-  /** Summed `dbo`. */
-  dbo: Mat;
-}
-
-/** Backpropagation through time over `refLstmSequence`: `da[t]` from outside, both carries zero at the end. */
-export function refLstmSequenceBackward(da: readonly Mat[], xs: readonly Mat[], a0: Mat, c0: Mat, steps: readonly RefLstmStep[], p: RefLstmGates) {
-  const nA = a0.rows;
-  const zero = mat(nA, a0.cols, new Float64Array(nA * a0.cols));
-  let daCarry = zero;
-  let dcCarry = zero;
-  const dx: Mat[] = new Array<Mat>(xs.length);
-  let sums: RefLstmWeightGradients | undefined;
-  for (let t = xs.length - 1; t >= 0; t--) {
-    const s = steps[t] as RefLstmStep;
-    const g = refLstmCellBackward({
-      da: plus(da[t] as Mat, daCarry), dcNext: dcCarry, cNext: s.cNext, aPrev: t === 0 ? a0 : (steps[t - 1] as RefLstmStep).aNext,
-      cPrev: t === 0 ? c0 : (steps[t - 1] as RefLstmStep).cNext, ft: s.ft, it: s.it, cct: s.cct, ot: s.ot, xt: xs[t] as Mat,
-      Wf: p.Wf, Wi: p.Wi, Wc: p.Wc, Wo: p.Wo,
-    });
-    dx[t] = g.dxt;
-    daCarry = g.daPrev;
-    dcCarry = g.dcPrev;
-    const { dxt: _dxt, daPrev: _daPrev, dcPrev: _dcPrev, ...w } = g;
-    sums = sums === undefined ? w : {
-      dWf: plus(sums.dWf, w.dWf), dbf: plus(sums.dbf, w.dbf), dWi: plus(sums.dWi, w.dWi), dbi: plus(sums.dbi, w.dbi),
-      dWc: plus(sums.dWc, w.dWc), dbc: plus(sums.dbc, w.dbc), dWo: plus(sums.dWo, w.dWo), dbo: plus(sums.dbo, w.dbo),
-    };
-  }
-  if (sums === undefined) throw new Error('refLstmSequenceBackward: no steps');
+/** GRU cell forward per SPEC.md (reset gate after the recurrent product). */
+export function refGruCellForward(p: {
+  xt: Mat; aPrev: Mat; Wz: Mat; bz: Mat; Wr: Mat; br: Mat; Whx: Mat; bhx: Mat; Whh: Mat; bhh: Mat; Wy: Mat; by: Mat;
+}) {
+  const concat = stackRows(p.aPrev, p.xt);
+  const zt = apply(plus(dot(p.Wz, concat), p.bz), sig);
+  const rt = apply(plus(dot(p.Wr, concat), p.br), sig);
+  const hh = plus(dot(p.Whh, p.aPrev), p.bhh);
+  const hct = apply(plus(plus(dot(p.Whx, p.xt), p.bhx), times(rt, hh)), Math.tanh);
+  const aNext = plus(times(apply(zt, (z) => 1 - z), hct), times(zt, p.aPrev));
   return {
-    /** `dx⟨t⟩` of every step. */
-    dx,
-    /** Gradient with respect to `a0`. */
-    da0: daCarry,
-    /** Gradient with respect to `c0`. */
-    dc0: dcCarry,
-    /** The summed weight gradients. */
-    weights: sums,
+    /** `(1 − zt) ⊙ hct + zt ⊙ aPrev`. */
+    aNext,
+    /** Update gate. */
+    zt,
+    /** Reset gate. */
+    rt,
+    /** `Whh·aPrev + bhh`. */
+    hh,
+    /** Candidate. */
+    hct,
+    /** `softmax(Wy·aNext + by)`. */
+    ytPred: softmaxColumns(plus(dot(p.Wy, aNext), p.by)),
   };
 }
 
-/** A basic RNN over the steps `xs` from `a0`: the hidden state after every step. */
-export function refRnnSequence(xs: readonly Mat[], a0: Mat, p: { Waa: Mat; Wax: Mat; ba: Mat }): Mat[] {
-  const out: Mat[] = [];
-  let aPrev = a0;
-  const noOutput = { Wya: mat(1, a0.rows, new Float64Array(a0.rows)), by: mat(1, 1, [0]) };
-  for (const xt of xs) {
-    aPrev = refRnnCellForward({ xt, aPrev, ...p, ...noOutput }).aNext;
-    out.push(aPrev);
-  }
-  return out;
-}
-
-/** Backpropagation through time over `refRnnSequence`. */
-export function refRnnSequenceBackward(da: readonly Mat[], xs: readonly Mat[], a0: Mat, a: readonly Mat[], p: { Waa: Mat; Wax: Mat }) {
-  let daCarry = mat(a0.rows, a0.cols, new Float64Array(a0.rows * a0.cols));
-  const dx: Mat[] = new Array<Mat>(xs.length);
-  let sums: { dWax: Mat; dWaa: Mat; dba: Mat } | undefined;
-  for (let t = xs.length - 1; t >= 0; t--) {
-    const g = refRnnCellBackward({ da: plus(da[t] as Mat, daCarry), aNext: a[t] as Mat, aPrev: t === 0 ? a0 : (a[t - 1] as Mat), xt: xs[t] as Mat, Waa: p.Waa, Wax: p.Wax });
-    dx[t] = g.dxt;
-    daCarry = g.daPrev;
-    sums = sums === undefined
-      ? { dWax: g.dWax, dWaa: g.dWaa, dba: g.dba }
-      : { dWax: plus(sums.dWax, g.dWax), dWaa: plus(sums.dWaa, g.dWaa), dba: plus(sums.dba, g.dba) };
-  }
-  if (sums === undefined) throw new Error('refRnnSequenceBackward: no steps');
+/** GRU cell backward per SPEC.md, with `da` the total gradient into `aNext`. */
+export function refGruCellBackward(p: { da: Mat; aPrev: Mat; xt: Mat; zt: Mat; rt: Mat; hh: Mat; hct: Mat; Wz: Mat; Wr: Mat; Whx: Mat; Whh: Mat }) {
+  const nA = p.aPrev.rows;
+  const dhct = times(p.da, apply(p.zt, (z) => 1 - z));
+  const dz = times(times(p.da, plus(p.aPrev, apply(p.hct, (h) => -h))), apply(p.zt, (z) => z * (1 - z)));
+  const dhpre = times(dhct, apply(p.hct, oneMinusSquare));
+  const dr = times(times(dhpre, p.hh), apply(p.rt, (r) => r * (1 - r)));
+  const dhh = times(dhpre, p.rt);
+  const concatT = transpose(stackRows(p.aPrev, p.xt));
+  const dconcat = plus(dot(transpose(p.Wz), dz), dot(transpose(p.Wr), dr));
   return {
-    /** `dx⟨t⟩` of every step. */
-    dx,
-    /** Gradient with respect to `a0`. */
-    da0: daCarry,
-    /** Summed `dWax`. */
-    dWax: sums.dWax,
-    /** Summed `dWaa`. */
-    dWaa: sums.dWaa,
-    /** Summed `dba`. */
-    dba: sums.dba,
-  };
-}
-
-/** The output layer of every step: `softmax(W·a⟨t⟩ + b)`. */
-export function refSoftmaxOutput(a: readonly Mat[], W: Mat, b: Mat): Mat[] {
-  return a.map((at_) => softmaxColumns(plus(dot(W, at_), b)));
-}
-
-/** The output layer's backward from its logits' gradients `dz⟨t⟩`: `da⟨t⟩ = Wᵀ·dz⟨t⟩`, `dW = Σ dz·aᵀ`, `db = Σ dz`. */
-export function refOutputBackward(dz: readonly Mat[], a: readonly Mat[], W: Mat) {
-  const da = dz.map((d) => dot(transpose(W), d));
-  let dW = mat(W.rows, W.cols, new Float64Array(W.rows * W.cols));
-  let db = mat(W.rows, 1, new Float64Array(W.rows));
-  dz.forEach((d, t) => {
-    dW = plus(dW, dot(d, transpose(a[t] as Mat)));
-    db = plus(db, sumColumns(d));
-  });
-  return {
-    /** `Wᵀ·dz⟨t⟩` of every step. */
-    da,
-    /** `Σ dz·aᵀ`. */
-    dW,
+    /** `dconcat[n_a:] + Whxᵀ·dhpre`. */
+    dxt: plus(rowsOf(dconcat, nA, dconcat.rows), dot(transpose(p.Whx), dhpre)),
+    /** `dconcat[:n_a] + da ⊙ zt + Whhᵀ·dhh`. */
+    daPrev: plus(plus(rowsOf(dconcat, 0, nA), times(p.da, p.zt)), dot(transpose(p.Whh), dhh)),
+    /** `dz·concatᵀ`. */
+    dWz: dot(dz, concatT),
     /** `Σ dz`. */
-    db,
+    dbz: sumColumns(dz),
+    /** `dr·concatᵀ`. */
+    dWr: dot(dr, concatT),
+    /** `Σ dr`. */
+    dbr: sumColumns(dr),
+    /** `dhpre·xtᵀ`. */
+    dWhx: dot(dhpre, transpose(p.xt)),
+    /** `Σ dhpre`. */
+    dbhx: sumColumns(dhpre),
+    /** `dhh·aPrevᵀ`. */
+    dWhh: dot(dhh, transpose(p.aPrev)),
+    /** `Σ dhh`. */
+    dbhh: sumColumns(dhh),
   };
-}
-
-/** Splits `(n, m, T)` values, time last, into `T` matrices `(n, m)`. */
-export function timeSteps(values: ArrayLike<number>, n: number, m: number, T: number): Mat[] {
-  const out: Mat[] = [];
-  for (let t = 0; t < T; t++) {
-    const data = new Float64Array(n * m);
-    for (let i = 0; i < n * m; i++) data[i] = values[i * T + t] as number;
-    out.push({ rows: n, cols: m, data });
-  }
-  return out;
-}
-
-/** Joins `T` matrices `(n, m)` into `(n, m, T)` values, time last. */
-export function joinTimeSteps(steps: readonly Mat[]): Float64Array {
-  const T = steps.length;
-  const first = steps[0];
-  if (first === undefined) return new Float64Array(0);
-  const out = new Float64Array(first.data.length * T);
-  steps.forEach((s, t) => {
-    for (let i = 0; i < s.data.length; i++) out[i * T + t] = s.data[i] as number;
-  });
-  return out;
 }

@@ -5,9 +5,9 @@ import { RnnError } from '../errors.js';
 import { RandomState } from '../random-state.js';
 import { Tensor } from '../tensor.js';
 import { compareClose, type Tolerance } from './all-close.js';
+import { mat, type Mat } from './reference.js';
 import {
   joinTimeSteps,
-  mat,
   refLstmSequence,
   refLstmSequenceBackward,
   refOutputBackward,
@@ -15,8 +15,7 @@ import {
   refRnnSequenceBackward,
   refSoftmaxOutput,
   timeSteps,
-  type Mat,
-} from './reference.js';
+} from './reference-sequence.js';
 
 /** Sizes `[n_x, n_a, n_y, m, T_x]` the sequence kernels are tried on: one step, one example, batches that are not a multiple of the SIMD width, `n_x ≠ n_a`. */
 export const SEQUENCE_SIZES: readonly (readonly [number, number, number, number, number])[] = [
