@@ -5,9 +5,10 @@ import {
 } from '@rnn/tensor';
 import { describe, expect, it } from 'vitest';
 import {
+  gruBackward, gruCellBackward, gruCellForward, gruForward,
   lstmBackward, lstmCellBackward, lstmCellForward, lstmForward,
   rnnBackward, rnnCellBackward, rnnCellForward, rnnForward,
-  type LstmParameters, type RnnParameters,
+  type GruParameters, type LstmParameters, type RnnParameters,
 } from './index.js';
 
 const backend = createCpuBackend();
@@ -18,6 +19,9 @@ const rnnP: RnnParameters = { Waa: rng.randn(nA, nA), Wax: rng.randn(nA, nX), Wy
 const w = (): Tensor => rng.randn(nA, nA + nX);
 const b = (): Tensor => rng.randn(nA, 1);
 const lstmP: LstmParameters = { Wf: w(), bf: b(), Wi: w(), bi: b(), Wc: w(), bc: b(), Wo: w(), bo: b(), Wy: rng.randn(nY, nA), by: rng.randn(nY, 1) };
+const gruP: GruParameters = {
+  Wz: w(), bz: b(), Wr: w(), br: b(), Whx: rng.randn(nA, nX), bhx: b(), Whh: rng.randn(nA, nA), bhh: b(), Wy: rng.randn(nY, nA), by: rng.randn(nY, 1),
+};
 const xt = rng.randn(nX, m);
 const x = rng.randn(nX, m, T);
 const a = rng.randn(nA, m);
@@ -27,6 +31,8 @@ const rnnCache = rnnCellForward(xt, a, rnnP, opts).cache;
 const lstmCache = lstmCellForward(xt, a, c, lstmP, opts).cache;
 const rnnCaches = rnnForward(x, a, rnnP, opts).caches;
 const lstmCaches = lstmForward(x, a, lstmP, opts).caches;
+const gruCache = gruCellForward(xt, a, gruP, opts).cache;
+const gruCaches = gruForward(x, a, gruP, opts).caches;
 
 interface BadCall {
   readonly name: string;
@@ -135,13 +141,39 @@ const bad: BadCall[] = [
     call: () => lstmBackward(da, [[], x], opts),
     error: InvalidArgumentError, message: /lstmBackward: caches\[0\] must hold at least one step/,
   },
+  {
+    name: 'gruCellForward with Whx of (5,5) instead of (5,3)',
+    call: () => gruCellForward(xt, a, { ...gruP, Whx: rng.randn(5, 5) }, opts),
+    error: ShapeMismatchError, fields: { fn: 'gruCellForward', arg: 'parameters.Whx', expected: [5, 3], actual: [5, 5] },
+    message: /gruCellForward: parameters.Whx has shape \[5, 5\] but \[5, 3\] was expected \(\(n_a, n_x\) with n_a = 5 from aPrev and n_x = 3 from the input\)/,
+  },
+  {
+    name: 'gruCellForward with LSTM parameters',
+    call: () => gruCellForward(xt, a, lstmP as unknown as GruParameters, opts),
+    error: InvalidArgumentError, message: /gruCellForward: parameters is missing Wz, bz, Wr, br, Whx, bhx, Whh, bhh/,
+  },
+  {
+    name: 'gruForward with Whh of (5,3)',
+    call: () => gruForward(x, a, { ...gruP, Whh: rng.randn(5, 3) }, opts),
+    error: ShapeMismatchError, fields: { fn: 'gruForward', arg: 'parameters.Whh', expected: [5, 5], actual: [5, 3] }, message: /\(n_a, n_a\) with n_a = 5 from a0/,
+  },
+  {
+    name: 'gruCellBackward with a cache missing its gates',
+    call: () => gruCellBackward(a, { ...gruCache, rt: undefined } as never, opts),
+    error: InvalidArgumentError, message: /gruCellBackward: cache.rt must be a Tensor/,
+  },
+  {
+    name: 'gruBackward with da of another batch size',
+    call: () => gruBackward(rng.randn(nA, 3, T), gruCaches, opts),
+    error: ShapeMismatchError, fields: { fn: 'gruBackward', arg: 'da', expected: [5, 10, 4], actual: [5, 3, 4] }, message: /from caches \(4 steps\)/,
+  },
 ];
 
 describe('bad input gets a typed error naming the function, the argument and the shapes', () => {
   for (const { name, call, error, fields, message } of bad) {
     it(name, () => {
       const memoryBefore = backend.memory();
-      const inputs = [xt, x, a, c, da, ...Object.values(rnnP), ...Object.values(lstmP)];
+      const inputs = [xt, x, a, c, da, ...Object.values(rnnP), ...Object.values(lstmP), ...Object.values(gruP)];
       const valuesBefore = inputs.map((t) => t.dataSync());
       let thrown: unknown;
       try {

@@ -2,9 +2,10 @@ import { createCpuBackend } from '@rnn/backend-cpu';
 import { RandomState, type Tensor } from '@rnn/tensor';
 import { describe, expect, it } from 'vitest';
 import {
+  gruBackward, gruCellBackward, gruCellForward, gruForward,
   lstmBackward, lstmCellBackward, lstmCellForward, lstmForward,
   rnnBackward, rnnCellBackward, rnnCellForward, rnnForward,
-  type LstmParameters, type RnnParameters,
+  type GruParameters, type LstmParameters, type RnnParameters,
 } from './index.js';
 import { gradientError, weightedSum } from './test-support/gradient-check.js';
 
@@ -28,6 +29,14 @@ function lstmParameters(rng: RandomState, nX: number, nA: number, nY: number): L
   const b = (): Tensor => rng.randn(nA, 1);
   return { Wf: w(), bf: b(), Wi: w(), bi: b(), Wc: w(), bc: b(), Wo: w(), bo: b(), Wy: rng.randn(nY, nA), by: rng.randn(nY, 1) };
 }
+
+function gruParameters(rng: RandomState, nX: number, nA: number, nY: number): GruParameters {
+  const w = (): Tensor => rng.randn(nA, nA + nX);
+  const b = (): Tensor => rng.randn(nA, 1);
+  return { Wz: w(), bz: b(), Wr: w(), br: b(), Whx: rng.randn(nA, nX), bhx: b(), Whh: rng.randn(nA, nA), bhh: b(), Wy: rng.randn(nY, nA), by: rng.randn(nY, 1) };
+}
+
+const GRU_WEIGHTS = ['Wz', 'bz', 'Wr', 'br', 'Whx', 'bhx', 'Whh', 'bhh'] as const;
 
 describe.each(SIZES)('finite-difference gradient checks, n_x=%i n_a=%i n_y=%i m=%i T_x=%i', (nX, nA, nY, m, T) => {
   it('rnnCellBackward: L = Σ G ⊙ aNext', () => {
@@ -83,6 +92,26 @@ describe.each(SIZES)('finite-difference gradient checks, n_x=%i n_a=%i n_y=%i m=
       expect(gradientError(p[w], g[`d${w}`], (v) => loss(x, a0, { ...p, [w]: v })), w).toBeLessThan(LIMIT);
       expect(gradientError(p[b], g[`d${b}`], (v) => loss(x, a0, { ...p, [b]: v })), b).toBeLessThan(LIMIT);
     }
+  });
+
+  it('gruCellBackward: L = Σ G ⊙ aNext', () => {
+    const rng = new RandomState(50 + nX);
+    const [xt, aPrev, p, G] = [rng.randn(nX, m), rng.randn(nA, m), gruParameters(rng, nX, nA, nY), rng.randn(nA, m)];
+    const g = gruCellBackward(G, gruCellForward(xt, aPrev, p, opts).cache, opts);
+    const loss = (x: Tensor, a: Tensor, q: GruParameters): number => weightedSum(gruCellForward(x, a, q, opts).aNext, G);
+    expect(gradientError(xt, g.dxt, (v) => loss(v, aPrev, p))).toBeLessThan(LIMIT);
+    expect(gradientError(aPrev, g.daPrev, (v) => loss(xt, v, p))).toBeLessThan(LIMIT);
+    for (const w of GRU_WEIGHTS) expect(gradientError(p[w], g[`d${w}`], (v) => loss(xt, aPrev, { ...p, [w]: v })), w).toBeLessThan(LIMIT);
+  });
+
+  it('gruBackward: L = Σ G ⊙ a over all steps', () => {
+    const rng = new RandomState(60 + nX);
+    const [x, a0, p, G] = [rng.randn(nX, m, T), rng.randn(nA, m), gruParameters(rng, nX, nA, nY), rng.randn(nA, m, T)];
+    const g = gruBackward(G, gruForward(x, a0, p, opts).caches, opts);
+    const loss = (xx: Tensor, aa: Tensor, q: GruParameters): number => weightedSum(gruForward(xx, aa, q, opts).a, G);
+    expect(gradientError(x, g.dx, (v) => loss(v, a0, p))).toBeLessThan(LIMIT);
+    expect(gradientError(a0, g.da0, (v) => loss(x, v, p))).toBeLessThan(LIMIT);
+    for (const w of GRU_WEIGHTS) expect(gradientError(p[w], g[`d${w}`], (v) => loss(x, a0, { ...p, [w]: v })), w).toBeLessThan(LIMIT);
   });
 });
 

@@ -15,10 +15,42 @@ export {
   type LstmWeightGradients,
 } from './lstm-cell.js';
 export { lstmForward, lstmBackward, type LstmForwardOutput, type LstmGradients } from './lstm.js';
+export {
+  gruCellForward,
+  gruCellBackward,
+  type GruCellForwardOutput,
+  type GruCellGradients,
+  type GruWeightGradients,
+} from './gru-cell.js';
+export { gruForward, gruBackward, type GruForwardOutput, type GruGradients } from './gru.js';
 export { disposeCaches } from './sequence.js';
+export { RNN } from './rnn-spec.js';
+export { LSTM } from './lstm-spec.js';
+export { GRU } from './gru-spec.js';
+export { CELLS, isCellName } from './cells.js';
+export {
+  parameterNames,
+  parameterShape,
+  dimSize,
+  checkCellParameters,
+  type CellSpec,
+  type CellName,
+  type CellDims,
+  type CellStates,
+  type CellSequenceRun,
+  type CellSequenceGradients,
+  type Dim,
+  type ParameterSpec,
+  type ParameterNames,
+  type ParametersOf,
+  type StateName,
+} from './cell-spec.js';
 export type {
   RnnParameters,
   LstmParameters,
+  GruParameters,
+  GruCellCache,
+  GruCaches,
   RnnCellCache,
   LstmCellCache,
   SequenceCaches,

@@ -1,24 +1,12 @@
 import { resolveBackend, zeros, type BackendOptions, type LstmCellBackwardResult, type LstmWeightGrads, type Tensor } from '@rnn/tensor';
 import type { LstmCellCache, LstmParameters } from './types.js';
+import { checkCellParameters } from './cell-spec.js';
+import { LSTM } from './lstm-spec.js';
 import { ArgumentChecker } from './validate.js';
 
-const LSTM_KEYS = ['Wf', 'bf', 'Wi', 'bi', 'Wc', 'bc', 'Wo', 'bo', 'Wy', 'by'] as const;
-
-/** Checks LSTM parameters against `n_a` and `n_x`; returns them typed, with `n_y`. */
+/** Checks LSTM parameters against `n_a` and `n_x` (from the description); returns them typed, with `n_y`. */
 export function checkLstmParameters(check: ArgumentChecker, parameters: unknown, nA: number, nX: number, from: string): { p: LstmParameters; nY: number } {
-  const raw = check.record('parameters', parameters, LSTM_KEYS);
-  const why = `(n_a, n_a + n_x) with n_a = ${nA} from ${from} and n_x = ${nX} from the input`;
-  const bias = `(n_a, 1) with n_a = ${nA} from ${from}`;
-  const weight = (key: 'Wf' | 'Wi' | 'Wc' | 'Wo'): Tensor => check.shape(`parameters.${key}`, raw[key], [nA, nA + nX], why);
-  const offset = (key: 'bf' | 'bi' | 'bc' | 'bo'): Tensor => check.shape(`parameters.${key}`, raw[key], [nA, 1], bias);
-  const gates = {
-    Wf: weight('Wf'), bf: offset('bf'), Wi: weight('Wi'), bi: offset('bi'),
-    Wc: weight('Wc'), bc: offset('bc'), Wo: weight('Wo'), bo: offset('bo'),
-  };
-  const [nY = 0] = check.rank('parameters.Wy', raw.Wy, 2, '(n_y, n_a)');
-  const Wy = check.shape('parameters.Wy', raw.Wy, [nY, nA], `(n_y, n_a) with n_a = ${nA} from ${from}`);
-  const by = check.shape('parameters.by', raw.by, [nY, 1], `(n_y, 1) with n_y = ${nY} from parameters.Wy`);
-  return { p: { ...gates, Wy, by }, nY };
+  return checkCellParameters(check, LSTM, parameters, nA, nX, from);
 }
 
 /** What `lstmCellForward` returns. */

@@ -1,19 +1,12 @@
 import { resolveBackend, type BackendOptions, type RnnCellBackwardResult, type Tensor } from '@rnn/tensor';
 import type { RnnCellCache, RnnParameters } from './types.js';
+import { checkCellParameters } from './cell-spec.js';
+import { RNN } from './rnn-spec.js';
 import { ArgumentChecker } from './validate.js';
 
-const RNN_KEYS = ['Waa', 'Wax', 'Wya', 'ba', 'by'] as const;
-
-/** Checks RNN parameters against `n_a` and `n_x`; returns them typed, with `n_y`. */
+/** Checks RNN parameters against `n_a` and `n_x` (from the description); returns them typed, with `n_y`. */
 export function checkRnnParameters(check: ArgumentChecker, parameters: unknown, nA: number, nX: number, from: string): { p: RnnParameters; nY: number } {
-  const raw = check.record('parameters', parameters, RNN_KEYS);
-  const Waa = check.shape('parameters.Waa', raw.Waa, [nA, nA], `(n_a, n_a) with n_a = ${nA} from ${from}`);
-  const Wax = check.shape('parameters.Wax', raw.Wax, [nA, nX], `(n_a, n_x) with n_a = ${nA} from ${from} and n_x = ${nX} from the input`);
-  const [nY = 0] = check.rank('parameters.Wya', raw.Wya, 2, '(n_y, n_a)');
-  const Wya = check.shape('parameters.Wya', raw.Wya, [nY, nA], `(n_y, n_a) with n_a = ${nA} from ${from}`);
-  const ba = check.shape('parameters.ba', raw.ba, [nA, 1], `(n_a, 1) with n_a = ${nA} from ${from}`);
-  const by = check.shape('parameters.by', raw.by, [nY, 1], `(n_y, 1) with n_y = ${nY} from parameters.Wya`);
-  return { p: { Waa, Wax, Wya, ba, by }, nY };
+  return checkCellParameters(check, RNN, parameters, nA, nX, from);
 }
 
 /** What `rnnCellForward` returns. */

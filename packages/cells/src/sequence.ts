@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Tensor, type Backend, type SequenceTape } from '@rnn/tensor';
-import type { LstmCellCache, RnnCellCache, SequenceCaches } from './types.js';
+import type { GruCellCache, LstmCellCache, RnnCellCache, SequenceCaches } from './types.js';
 import type { ArgumentChecker } from './validate.js';
 
 /**
@@ -66,7 +66,7 @@ export function checkSequenceCaches<D extends { c: unknown; nA: number; nX: numb
  * and `yPred` the forward returned. Call it once the backward pass is done; on a GPU backend
  * this is what gives the device memory back.
  */
-export function disposeCaches(caches: SequenceCaches<RnnCellCache | LstmCellCache>): void {
+export function disposeCaches(caches: SequenceCaches<RnnCellCache | LstmCellCache | GruCellCache>): void {
   const [steps, x] = caches;
   const first = steps[0];
   const keep = new Set<Tensor>([x]);
@@ -76,8 +76,7 @@ export function disposeCaches(caches: SequenceCaches<RnnCellCache | LstmCellCach
   }
   const owned = new Set<Tensor>();
   for (const s of steps) {
-    const made = 'cNext' in s ? [s.xt, s.aNext, s.cNext, s.cPrev, s.ft, s.it, s.cct, s.ot] : [s.xt, s.aNext];
-    for (const t of made) if (!keep.has(t)) owned.add(t);
+    for (const [key, t] of Object.entries(s)) if (key !== 'parameters' && t instanceof Tensor && !keep.has(t)) owned.add(t);
   }
   for (const t of owned) t.dispose();
   tapes.get(steps)?.dispose();

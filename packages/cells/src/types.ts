@@ -1,6 +1,6 @@
-import type { LstmGateActivations, LstmParameters, RnnParameters, Tensor } from '@rnn/tensor';
+import type { GruGateActivations, GruParameters, LstmGateActivations, LstmParameters, RnnParameters, Tensor } from '@rnn/tensor';
 
-export type { LstmParameters, RnnParameters };
+export type { GruParameters, LstmParameters, RnnParameters };
 
 /** What `rnnCellForward` keeps for the backward pass: NumPy's `(a_next, a_prev, xt, parameters)`. */
 export interface RnnCellCache {
@@ -30,6 +30,18 @@ export interface LstmCellCache extends LstmGateActivations {
   readonly parameters: LstmParameters;
 }
 
+/** What `gruCellForward` keeps, per SPEC.md: `(a_next, a_prev, xt, zt, rt, hct, hh, parameters)`. */
+export interface GruCellCache extends GruGateActivations {
+  /** Hidden state after this step, `(n_a, m)`. */
+  readonly aNext: Tensor;
+  /** Hidden state from the previous step, `(n_a, m)`. */
+  readonly aPrev: Tensor;
+  /** Input at this time step, `(n_x, m)`. */
+  readonly xt: Tensor;
+  /** The parameters this step ran with. */
+  readonly parameters: GruParameters;
+}
+
 /** NumPy's `caches` of a sequence: the pair `(list of step caches, x)`, so `caches[1]` is `x`. */
 export type SequenceCaches<C> = readonly [steps: readonly C[], x: Tensor];
 
@@ -38,3 +50,6 @@ export type RnnCaches = SequenceCaches<RnnCellCache>;
 
 /** `lstmForward`'s caches. */
 export type LstmCaches = SequenceCaches<LstmCellCache>;
+
+/** `gruForward`'s caches. */
+export type GruCaches = SequenceCaches<GruCellCache>;
