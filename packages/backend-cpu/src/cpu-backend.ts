@@ -12,7 +12,7 @@ import { lstmSequenceBackward, lstmSequenceForward } from './kernels/lstm-sequen
 import { outputBackward, softmaxOutput } from './kernels/output-layer.js';
 import { rnnCellBackward, rnnCellForward } from './kernels/rnn-cell.js';
 import { rnnSequenceBackward, rnnSequenceForward } from './kernels/rnn-sequence.js';
-import { add, sliceTime, stackTime } from './kernels/time-axis.js';
+import { add, concatFlat, sliceFlat, sliceTime, stackTime } from './kernels/time-axis.js';
 
 /** Options of `createCpuBackend`. */
 export interface CpuBackendOptions {
@@ -109,6 +109,8 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
     sliceTime: (x, t) => sliceTime(this.#live('sliceTime'), x, t),
     stackTime: (steps) => stackTime(this.#live('stackTime'), steps),
     add: (a, b) => add(this.#live('add'), a, b),
+    sliceFlat: (t, offset, shape) => sliceFlat(this.#live('sliceFlat'), t, offset, shape),
+    concatFlat: (parts, shape) => concatFlat(this.#live('concatFlat'), parts, shape),
     rnnCellForward: (args) => rnnCellForward(this.#live('rnnCellForward'), args),
     rnnCellBackward: (args, acc) => rnnCellBackward(this.#live('rnnCellBackward'), args, acc),
     lstmCellForward: (args) => lstmCellForward(this.#live('lstmCellForward'), args),
@@ -122,6 +124,7 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
     gruSequenceForward: (args) => gruSequenceForward(this.#live('gruSequenceForward'), args),
     gruSequenceBackward: (args) => gruSequenceBackward(this.#live('gruSequenceBackward'), args),
     softmaxOutput: (args) => softmaxOutput(this.#live('softmaxOutput'), args),
+    linearOutput: (args) => softmaxOutput(this.#live('linearOutput'), args, false),
     outputBackward: (args) => outputBackward(this.#live('outputBackward'), args),
   };
 

@@ -64,6 +64,14 @@ export interface Kernels {
   stackTime(steps: readonly Tensor[]): Tensor;
   /** Element-wise `a + b` of two tensors of one shape. */
   add(a: Tensor, b: Tensor): Tensor;
+  /**
+   * The elements `[offset, offset + size(shape))` of `t` in C order, as a tensor of `shape`: a row
+   * block of the first axis (one direction's states in `(2·n_a, m, T)`, one layer's `(n_a, m)` of
+   * `(L, n_a, m)`). A backend may return a view that shares `t`'s storage.
+   */
+  sliceFlat(t: Tensor, offset: number, shape: readonly number[]): Tensor;
+  /** The elements of `parts` one after another, as a tensor of `shape` (whose size is their total): concatenation along the first axis. */
+  concatFlat(parts: readonly Tensor[], shape: readonly number[]): Tensor;
   /** One RNN step forward, fused: matmuls, bias, tanh and the softmax output. */
   rnnCellForward(args: RnnCellForwardArgs): RnnCellForwardResult;
   /** One RNN step backward; with `accumulate`, the weight gradients returned are `accumulate + this step's`. */
@@ -99,6 +107,8 @@ export interface Kernels {
   gruSequenceBackward(args: GruSequenceBackwardArgs): GruSequenceBackwardResult;
   /** The output layer of every step at once: `ŷ = softmax(W·a + b)`, `(n_y, m, T_x)`, the softmax over the classes. */
   softmaxOutput(args: SoftmaxOutputArgs): Tensor;
+  /** A linear output layer of every step at once: `ŷ = W·a + b`, `(n_y, m, T_x)` (for regression). */
+  linearOutput(args: SoftmaxOutputArgs): Tensor;
   /** The output layer's backward over every step at once, from the gradient of its logits. */
   outputBackward(args: OutputBackwardArgs): OutputBackwardResult;
 }

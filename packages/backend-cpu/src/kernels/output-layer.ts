@@ -23,8 +23,11 @@ export function placeTimeMajor(ws: Workspace, input: SequenceInput, n: number, m
   return p;
 }
 
-/** `ŷ⟨t⟩ = softmax(W·a⟨t⟩ + b)` for every step as one product: `a (n_a, m, T)`, `W (n_y, n_a)`, `b (n_y)` → `(n_y, m, T)`. */
-export function softmaxOutputImpl(ws: Workspace, v: { a: SequenceInput; W: DataArray; b: DataArray }, d: OutputDims): DataArray {
+/**
+ * `ŷ⟨t⟩ = softmax(W·a⟨t⟩ + b)` for every step as one product: `a (n_a, m, T)`, `W (n_y, n_a)`,
+ * `b (n_y)` → `(n_y, m, T)`; with `softmax` false the logits `W·a⟨t⟩ + b` themselves.
+ */
+export function softmaxOutputImpl(ws: Workspace, v: { a: SequenceInput; W: DataArray; b: DataArray }, d: OutputDims, softmax = true): DataArray {
   const { nY, nA, m, T } = d;
   const mp = padBatch(m);
   const e = ws.ops;
@@ -34,7 +37,7 @@ export function softmaxOutputImpl(ws: Workspace, v: { a: SequenceInput; W: DataA
   const z = ws.alloc(T * nY * mp);
   e.fillRows(z, ws.write(v.b), nY, mp, nY * mp, T);
   e.gemm(Wp, nY, nA, A, mp, nA * mp, z, mp, nY * mp, mp, T, true);
-  e.softmaxColumns(z, nY, mp, nY * mp, T);
+  if (softmax) e.softmaxColumns(z, nY, mp, nY * mp, T);
   const y = ws.alloc(nY * m * T);
   e.fromTimeMajor(z, nY, m, T, y, mp);
   return ws.read(y, nY * m * T);
@@ -79,11 +82,11 @@ function sequenceInput(ctx: CpuContext, a: Tensor): SequenceInput {
   return { timeMajor: (ws) => source.arrays.place(ws, source.name) + source.offset };
 }
 
-/** `softmaxOutput` on the CPU backend. */
-export function softmaxOutput(ctx: CpuContext, args: SoftmaxOutputArgs): Tensor {
+/** `softmaxOutput` (or, with `softmax` false, `linearOutput`) on the CPU backend. */
+export function softmaxOutput(ctx: CpuContext, args: SoftmaxOutputArgs, softmax = true): Tensor {
   const d = outputDims(args.a, args.W);
   const values = { a: sequenceInput(ctx, args.a), W: ctx.read(args.W), b: ctx.read(args.b) };
-  const y = Workspace.run(ctx.engine, args.a.dtype, (ws) => softmaxOutputImpl(ws, values, d));
+  const y = Workspace.run(ctx.engine, args.a.dtype, (ws) => softmaxOutputImpl(ws, values, d, softmax));
   return ctx.tensor(y, args.a.shape.length === 2 ? [d.nY, d.m] : [d.nY, d.m, d.T]);
 }
 

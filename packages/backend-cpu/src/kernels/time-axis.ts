@@ -31,3 +31,21 @@ export function add(ctx: CpuContext, a: Tensor, b: Tensor): Tensor {
   for (let i = 0; i < out.length; i++) out[i] = (x[i] as number) + (y[i] as number);
   return ctx.tensor(out, a.shape);
 }
+
+/** The elements `[offset, offset + size(shape))` of `t`, as a tensor of `shape` (a copy). */
+export function sliceFlat(ctx: CpuContext, t: Tensor, offset: number, shape: readonly number[]): Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return ctx.tensor(ctx.read(t).slice(offset, offset + size), shape);
+}
+
+/** The elements of `parts` one after another, as a tensor of `shape`. */
+export function concatFlat(ctx: CpuContext, parts: readonly Tensor[], shape: readonly number[]): Tensor {
+  const first = parts[0] as Tensor;
+  const out = allocate(shape.reduce((a, b) => a * b, 1), first.dtype);
+  let at = 0;
+  for (const part of parts) {
+    out.set(ctx.read(part), at);
+    at += part.size;
+  }
+  return ctx.tensor(out, shape);
+}

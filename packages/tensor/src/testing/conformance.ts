@@ -136,6 +136,22 @@ export function describeBackendConformance(
           for (const s of [...steps, stacked, sum]) s.dispose();
         });
 
+        it('slices and joins along the first axis (sliceFlat, concatFlat)', async () => {
+          const rng = new RandomState(8);
+          const [a, b] = [rng.randnAs([2, 3, 4], dtype), rng.randnAs([3, 3, 4], dtype)];
+          const joined = backend.kernels.concatFlat([a, b], [5, 3, 4]);
+          expect(joined.shape).toEqual([5, 3, 4]);
+          expect(Array.from(await joined.data())).toEqual([...a.dataSync(), ...b.dataSync()]);
+          const part = backend.kernels.sliceFlat(joined, 2 * 12, [3, 12]);
+          expect(part.shape).toEqual([3, 12]);
+          expect(Array.from(await part.data())).toEqual(Array.from(b.dataSync()));
+          const row = backend.kernels.sliceFlat(joined, 12, [3, 4]);
+          expect(Array.from(await row.data())).toEqual(Array.from(a.dataSync().slice(12, 24)));
+          joined.dispose();
+          expect(Array.from(await part.data()), 'a slice outlives what it was sliced from').toEqual(Array.from(b.dataSync()));
+          for (const t of [part, row, a, b]) t.dispose();
+        });
+
         for (const [nX, nA, nY, m] of CONFORMANCE_SIZES) {
           const size = `n_x=${nX} n_a=${nA} n_y=${nY} m=${m}`;
 

@@ -152,6 +152,11 @@ export function refRnnSequenceBackward(da: readonly Mat[], xs: readonly Mat[], a
   };
 }
 
+/** A linear output layer of every step: `W·a⟨t⟩ + b`. */
+export function refLinearOutput(a: readonly Mat[], W: Mat, b: Mat): Mat[] {
+  return a.map((at_) => plus(dot(W, at_), b));
+}
+
 /** The output layer of every step: `softmax(W·a⟨t⟩ + b)`. */
 export function refSoftmaxOutput(a: readonly Mat[], W: Mat, b: Mat): Mat[] {
   return a.map((at_) => softmaxColumns(plus(dot(W, at_), b)));

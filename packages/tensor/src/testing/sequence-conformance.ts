@@ -13,6 +13,7 @@ import {
   refOutputBackward,
   refRnnSequence,
   refRnnSequenceBackward,
+  refLinearOutput,
   refSoftmaxOutput,
   timeSteps,
 } from './reference-sequence.js';
@@ -104,6 +105,9 @@ export function sequenceConformance(backend: () => Backend, dtype: DType, tol: {
       const yPred = b.kernels.softmaxOutput({ a: out.a, W: Wy.t, b: by.t });
       const aRef = ref.map((s) => s.aNext);
       await expectValues(yPred, [nY, m, T], joinTimeSteps(refSoftmaxOutput(aRef, asMat(Wy, nY, nA), asMat(by, nY, 1))), vt, 'yPred');
+      const logits = b.kernels.linearOutput({ a: out.a, W: Wy.t, b: by.t });
+      await expectValues(logits, [nY, m, T], joinTimeSteps(refLinearOutput(aRef, asMat(Wy, nY, nA), asMat(by, nY, 1))), vt, 'linearOutput');
+      logits.dispose();
 
       const g = b.kernels.lstmSequenceBackward({ da: da.t, tape: out.tape, Wf: Wf.t, Wi: Wi.t, Wc: Wc.t, Wo: Wo.t });
       const refG = refLstmSequenceBackward(timeSteps(da.values, nA, m, T), xs, asMat(a0, nA, m), asMat(c0, nA, m), ref, gates);
