@@ -12,7 +12,7 @@ import { lstmSequenceBackward, lstmSequenceForward } from './kernels/lstm-sequen
 import { outputBackward, softmaxOutput } from './kernels/output-layer.js';
 import { rnnCellBackward, rnnCellForward } from './kernels/rnn-cell.js';
 import { rnnSequenceBackward, rnnSequenceForward } from './kernels/rnn-sequence.js';
-import { add, concatFlat, sliceFlat, sliceTime, stackTime } from './kernels/time-axis.js';
+import { add, concatFlat, maskColumns, sliceFlat, sliceTime, stackTime } from './kernels/time-axis.js';
 
 /** Options of `createCpuBackend`. */
 export interface CpuBackendOptions {
@@ -111,6 +111,7 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
     add: (a, b) => add(this.#live('add'), a, b),
     sliceFlat: (t, offset, shape) => sliceFlat(this.#live('sliceFlat'), t, offset, shape),
     concatFlat: (parts, shape) => concatFlat(this.#live('concatFlat'), parts, shape),
+    maskColumns: (t, keep) => maskColumns(this.#live('maskColumns'), t, keep),
     rnnCellForward: (args) => rnnCellForward(this.#live('rnnCellForward'), args),
     rnnCellBackward: (args, acc) => rnnCellBackward(this.#live('rnnCellBackward'), args, acc),
     lstmCellForward: (args) => lstmCellForward(this.#live('lstmCellForward'), args),

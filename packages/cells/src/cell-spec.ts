@@ -107,6 +107,11 @@ export function parameterNames<K extends string>(cell: CellSpec<K>, which: 'all'
   });
 }
 
+/** `[name, spec]` of `cell`'s parameters in storage order, optionally only the recurrent or the head ones. */
+export function parameterEntries<K extends string>(cell: CellSpec<K>, which: 'all' | 'recurrent' | 'head' = 'all'): [K, ParameterSpec][] {
+  return parameterNames(cell, which).map((k) => [k, cell.parameters[k]]);
+}
+
 const DIM_NAME: Readonly<Record<string, string>> = { nA: 'n_a', nX: 'n_x', nY: 'n_y', 'nA+nX': 'n_a + n_x', 1: '1' };
 
 /**

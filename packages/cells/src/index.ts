@@ -24,12 +24,29 @@ export {
 } from './gru-cell.js';
 export { gruForward, gruBackward, type GruForwardOutput, type GruGradients } from './gru.js';
 export { disposeCaches } from './sequence.js';
+export {
+  layersForward,
+  layersBackward,
+  layerParameterShapes,
+  disposeLayerCaches,
+  type LayerConfig,
+  type LayerParameters,
+  type LayerParameterShape,
+  type LayerCaches,
+  type LayersForwardOptions,
+  type LayersForwardOutput,
+  type LayersGradients,
+  type LayersOutputGradient,
+  type Direction,
+} from './layers.js';
+export { SequenceStream, type SequenceStreamOptions, type StreamChunk } from './stream.js';
 export { RNN } from './rnn-spec.js';
 export { LSTM } from './lstm-spec.js';
 export { GRU } from './gru-spec.js';
 export { CELLS, isCellName } from './cells.js';
 export {
   parameterNames,
+  parameterEntries,
   parameterShape,
   dimSize,
   checkCellParameters,

@@ -72,6 +72,8 @@ export interface Kernels {
   sliceFlat(t: Tensor, offset: number, shape: readonly number[]): Tensor;
   /** The elements of `parts` one after another, as a tensor of `shape` (whose size is their total): concatenation along the first axis. */
   concatFlat(parts: readonly Tensor[], shape: readonly number[]): Tensor;
+  /** `t` with every column `j` of its last axis zeroed where `keep[j]` is false (a batch's empty examples). */
+  maskColumns(t: Tensor, keep: readonly boolean[]): Tensor;
   /** One RNN step forward, fused: matmuls, bias, tanh and the softmax output. */
   rnnCellForward(args: RnnCellForwardArgs): RnnCellForwardResult;
   /** One RNN step backward; with `accumulate`, the weight gradients returned are `accumulate + this step's`. */

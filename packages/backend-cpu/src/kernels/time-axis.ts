@@ -49,3 +49,11 @@ export function concatFlat(ctx: CpuContext, parts: readonly Tensor[], shape: rea
   }
   return ctx.tensor(out, shape);
 }
+
+/** `t` with the columns `j` of its last axis zeroed where `keep[j]` is false. */
+export function maskColumns(ctx: CpuContext, t: Tensor, keep: readonly boolean[]): Tensor {
+  const out = ctx.read(t).slice();
+  const m = keep.length;
+  for (let i = 0; i < out.length; i++) if (keep[i % m] !== true) out[i] = 0;
+  return ctx.tensor(out, t.shape);
+}

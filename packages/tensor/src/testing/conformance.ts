@@ -136,7 +136,7 @@ export function describeBackendConformance(
           for (const s of [...steps, stacked, sum]) s.dispose();
         });
 
-        it('slices and joins along the first axis (sliceFlat, concatFlat)', async () => {
+        it('slices and joins along the first axis and masks columns (sliceFlat, concatFlat, maskColumns)', async () => {
           const rng = new RandomState(8);
           const [a, b] = [rng.randnAs([2, 3, 4], dtype), rng.randnAs([3, 3, 4], dtype)];
           const joined = backend.kernels.concatFlat([a, b], [5, 3, 4]);
@@ -149,6 +149,9 @@ export function describeBackendConformance(
           expect(Array.from(await row.data())).toEqual(Array.from(a.dataSync().slice(12, 24)));
           joined.dispose();
           expect(Array.from(await part.data()), 'a slice outlives what it was sliced from').toEqual(Array.from(b.dataSync()));
+          const masked = backend.kernels.maskColumns(b, [true, false, true, true]);
+          expect(Array.from(await masked.data())).toEqual(Array.from(b.dataSync(), (v, i) => (i % 4 === 1 ? 0 : v)));
+          masked.dispose();
           for (const t of [part, row, a, b]) t.dispose();
         });
 
