@@ -1,4 +1,4 @@
-import type { Kernels, SequenceOptions, SequenceTape, Tensor } from '@rnn/tensor';
+import { InvalidArgumentError, type Kernels, type LstmPeepholes, type SequenceOptions, type SequenceTape, type Tensor } from '@rnn/tensor';
 import type { ArgumentChecker } from './validate.js';
 
 /** A dimension of a parameter, in terms of its layer: `n_a` hidden units, `n_x` inputs, `n_y` outputs, or 1. */
@@ -33,6 +33,31 @@ export interface CellStates {
   readonly a: Tensor;
   /** The cell state (the LSTM only). */
   readonly c?: Tensor | undefined;
+}
+
+/**
+ * Forward-only variants of the cells that imported models use: ONNX's `clip`, the LSTM's peepholes
+ * `P` and `input_forget`, the GRU's `linear_before_reset = 0`. A run with any of them has no backward.
+ */
+export interface CellVariant {
+  /** Clamp every pre-activation to `[−clip, clip]`. */
+  readonly clip?: number | undefined;
+  /** LSTM peephole weights. */
+  readonly peepholes?: LstmPeepholes | undefined;
+  /** LSTM: `ft = 1 − it`. */
+  readonly inputForget?: boolean | undefined;
+  /** GRU: false applies the reset gate before the recurrent product (default true). */
+  readonly linearBeforeReset?: boolean | undefined;
+}
+
+/** Refuses the parts of `variant` that `cell` has no use for. */
+export function checkVariant(fn: string, cell: CellName, variant: CellVariant | undefined): void {
+  if (variant === undefined) return;
+  const allowed: Readonly<Record<CellName, readonly string[]>> = { rnn: ['clip'], lstm: ['clip', 'peepholes', 'inputForget'], gru: ['clip', 'linearBeforeReset'] };
+  for (const [key, value] of Object.entries(variant)) {
+    if (value !== undefined && !allowed[cell].includes(key)) throw new InvalidArgumentError(fn, `variant.${key}`, `does not apply to a ${cell} cell`);
+  }
+  if (variant.clip !== undefined && !(variant.clip > 0)) throw new InvalidArgumentError(fn, 'variant.clip', `must be a positive number, got ${variant.clip}`);
 }
 
 /** What a cell's sequence forward gives a layer: its states over time, the tensors of each step, the tape. */
@@ -71,7 +96,7 @@ export interface CellSpec<K extends string = string> {
   /** The per-step activations a cache holds besides the states (e.g. `ft, it, cct, ot`). */
   readonly activations: readonly string[];
   /** The recurrence over a sequence through the backend's sequence kernel. */
-  sequenceForward(k: Kernels, args: { readonly x: Tensor; readonly state: CellStates; readonly weights: Readonly<Record<K, Tensor>>; readonly walk: SequenceOptions }): CellSequenceRun;
+  sequenceForward(k: Kernels, args: { readonly x: Tensor; readonly state: CellStates; readonly weights: Readonly<Record<K, Tensor>>; readonly walk: SequenceOptions; readonly variant?: CellVariant | undefined }): CellSequenceRun;
   /** Backpropagation through time over a `sequenceForward` tape. */
   sequenceBackward(k: Kernels, args: { readonly da: Tensor; readonly tape: SequenceTape; readonly weights: Readonly<Record<K, Tensor>> }): CellSequenceGradients;
   /** One step with the output layer, through the backend's step kernel: the next states, `ytPred` and the activations. */

@@ -1,4 +1,4 @@
-import type { CellSpec } from './cell-spec.js';
+import { checkVariant, type CellSpec } from './cell-spec.js';
 
 type GruKey = 'Wz' | 'bz' | 'Wr' | 'br' | 'Whx' | 'bhx' | 'Whh' | 'bhh' | 'Wy' | 'by';
 
@@ -23,8 +23,12 @@ export const GRU: CellSpec<GruKey> = {
   },
   state: ['a'],
   activations: ['zt', 'rt', 'hct', 'hh'],
-  sequenceForward(k, { x, state, weights: w, walk }) {
-    const out = k.gruSequenceForward({ x, a0: state.a, Wz: w.Wz, bz: w.bz, Wr: w.Wr, br: w.br, Whx: w.Whx, bhx: w.bhx, Whh: w.Whh, bhh: w.bhh, ...walk });
+  sequenceForward(k, { x, state, weights: w, walk, variant }) {
+    checkVariant('GRU.sequenceForward', 'gru', variant);
+    const out = k.gruSequenceForward({
+      x, a0: state.a, Wz: w.Wz, bz: w.bz, Wr: w.Wr, br: w.br, Whx: w.Whx, bhx: w.bhx, Whh: w.Whh, bhh: w.bhh, ...walk,
+      clip: variant?.clip, linearBeforeReset: variant?.linearBeforeReset,
+    });
     return { states: { a: out.a }, steps: out.steps.map((s) => ({ ...s })), tape: out.tape };
   },
   sequenceBackward(k, { da, tape, weights: w }) {

@@ -50,6 +50,8 @@ export {
   parameterShape,
   dimSize,
   checkCellParameters,
+  checkVariant,
+  type CellVariant,
   type CellSpec,
   type CellName,
   type CellDims,

@@ -1,4 +1,4 @@
-import { requiredState as required, type CellSpec } from './cell-spec.js';
+import { checkVariant, requiredState as required, type CellSpec } from './cell-spec.js';
 
 type LstmKey = 'Wf' | 'bf' | 'Wi' | 'bi' | 'Wc' | 'bc' | 'Wo' | 'bo' | 'Wy' | 'by';
 
@@ -23,8 +23,12 @@ export const LSTM: CellSpec<LstmKey> = {
   },
   state: ['a', 'c'],
   activations: ['ft', 'it', 'cct', 'ot'],
-  sequenceForward(k, { x, state, weights: w, walk }) {
-    const out = k.lstmSequenceForward({ x, a0: state.a, c0: required(state.c, 'c'), Wf: w.Wf, bf: w.bf, Wi: w.Wi, bi: w.bi, Wc: w.Wc, bc: w.bc, Wo: w.Wo, bo: w.bo, ...walk });
+  sequenceForward(k, { x, state, weights: w, walk, variant }) {
+    checkVariant('LSTM.sequenceForward', 'lstm', variant);
+    const out = k.lstmSequenceForward({
+      x, a0: state.a, c0: required(state.c, 'c'), Wf: w.Wf, bf: w.bf, Wi: w.Wi, bi: w.bi, Wc: w.Wc, bc: w.bc, Wo: w.Wo, bo: w.bo, ...walk,
+      clip: variant?.clip, peepholes: variant?.peepholes, inputForget: variant?.inputForget,
+    });
     return { states: { a: out.a, c: out.c }, steps: out.steps.map((s) => ({ ...s })), tape: out.tape };
   },
   sequenceBackward(k, { da, tape, weights: w }) {

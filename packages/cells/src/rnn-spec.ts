@@ -1,4 +1,4 @@
-import type { CellSpec } from './cell-spec.js';
+import { checkVariant, type CellSpec } from './cell-spec.js';
 
 type RnnKey = 'Waa' | 'Wax' | 'Wya' | 'ba' | 'by';
 
@@ -17,8 +17,9 @@ export const RNN: CellSpec<RnnKey> = {
   },
   state: ['a'],
   activations: [],
-  sequenceForward(k, { x, state, weights, walk }) {
-    const out = k.rnnSequenceForward({ x, a0: state.a, Waa: weights.Waa, Wax: weights.Wax, ba: weights.ba, ...walk });
+  sequenceForward(k, { x, state, weights, walk, variant }) {
+    checkVariant('RNN.sequenceForward', 'rnn', variant);
+    const out = k.rnnSequenceForward({ x, a0: state.a, Waa: weights.Waa, Wax: weights.Wax, ba: weights.ba, ...walk, clip: variant?.clip });
     return { states: { a: out.a }, steps: out.steps.map((s) => ({ ...s })), tape: out.tape };
   },
   sequenceBackward(k, { da, tape, weights }) {

@@ -43,6 +43,8 @@ export type {
 export type {
   SequenceTape,
   SequenceOptions,
+  ClipOption,
+  LstmPeepholes,
   RnnSequenceForwardArgs,
   RnnStepTensors,
   RnnSequenceForwardResult,

@@ -30,8 +30,18 @@ export interface SequenceOptions {
   readonly lengths?: readonly number[] | undefined;
 }
 
+/**
+ * Cell clipping, as ONNX's `clip` attribute: every gate's and candidate's pre-activation is
+ * clamped to `[−clip, clip]` before its activation. A forward-only option: a tape made with it
+ * has no backward (the sequence backward refuses it).
+ */
+export interface ClipOption {
+  /** The threshold, a positive number. */
+  readonly clip?: number | undefined;
+}
+
 /** Inputs of an RNN over a whole sequence: `x (n_x, m, T_x)`, `a0 (n_a, m)`, `Waa (n_a, n_a)`, `Wax (n_a, n_x)`, `ba (n_a, 1)`. */
-export interface RnnSequenceForwardArgs extends SequenceOptions {
+export interface RnnSequenceForwardArgs extends SequenceOptions, ClipOption {
   /** Inputs of every step, `(n_x, m, T_x)`, time last. */
   readonly x: Tensor;
   /** Initial hidden state, `(n_a, m)`. */
@@ -82,8 +92,25 @@ export interface RnnSequenceBackwardResult extends RnnWeightGrads {
   readonly da0: Tensor;
 }
 
+/**
+ * An LSTM's peephole weights, as ONNX's `P`: the forget and update gates also see `P ⊙ c⟨t−1⟩`,
+ * the output gate `Po ⊙ c⟨t⟩`. Each `(n_a, 1)`. Forward only, like `clip`.
+ */
+export interface LstmPeepholes {
+  /** Update (input) gate peephole, `(n_a, 1)`. */
+  readonly Pi: Tensor;
+  /** Output gate peephole, `(n_a, 1)`. */
+  readonly Po: Tensor;
+  /** Forget gate peephole, `(n_a, 1)`. */
+  readonly Pf: Tensor;
+}
+
 /** Inputs of an LSTM over a whole sequence: `x (n_x, m, T_x)`, `a0` and `c0 (n_a, m)`, gate weights `(n_a, n_a + n_x)` and biases `(n_a, 1)`. */
-export interface LstmSequenceForwardArgs extends SequenceOptions {
+export interface LstmSequenceForwardArgs extends SequenceOptions, ClipOption {
+  /** Peephole weights (forward only). */
+  readonly peepholes?: LstmPeepholes | undefined;
+  /** Couple the forget gate to the update gate, `ft = 1 − it` (ONNX `input_forget`; forward only). */
+  readonly inputForget?: boolean | undefined;
   /** Inputs of every step, `(n_x, m, T_x)`, time last. */
   readonly x: Tensor;
   /** Initial hidden state, `(n_a, m)`. */
@@ -157,7 +184,13 @@ export interface LstmSequenceBackwardResult extends LstmWeightGrads {
 }
 
 /** Inputs of a GRU over a whole sequence (reset gate after the recurrent product): `x (n_x, m, T_x)`, `a0 (n_a, m)`, `Wz, Wr (n_a, n_a + n_x)`, `Whx (n_a, n_x)`, `Whh (n_a, n_a)`, biases `(n_a, 1)`. */
-export interface GruSequenceForwardArgs extends SequenceOptions {
+export interface GruSequenceForwardArgs extends SequenceOptions, ClipOption {
+  /**
+   * Apply the reset gate after the recurrent product (default true: PyTorch, Keras, ONNX
+   * `linear_before_reset = 1`); false is ONNX's default `0`, `hct = tanh(Whx·xt + bhx + Whh·(rt ⊙ aPrev) + bhh)`,
+   * forward only.
+   */
+  readonly linearBeforeReset?: boolean | undefined;
   /** Inputs of every step, `(n_x, m, T_x)`, time last. */
   readonly x: Tensor;
   /** Initial hidden state, `(n_a, m)`. */
