@@ -4,7 +4,7 @@
 
 import { gemmPacked, packA, packedLength } from './gemm';
 import { fromTimeMajor, toTimeMajor, transposeBlocks } from './layout';
-import { add, fillRows, gruBackStep, gruStep, lstmBackStep, lstmStep, mapInPlace, rnnBackStep, rnnStep, softmaxColumns, sumRows } from './pointwise';
+import { add, fillRows, gruBackStep, gruStep, gruStepVariant, lstmBackStep, lstmStep, lstmStepVariant, mapInPlace, rnnBackStep, rnnStep, rnnStepVariant, softmaxColumns, sumRows } from './pointwise';
 
 export { packedLength };
 
@@ -28,6 +28,13 @@ export function gruStep_f32(w: usize, hPrev: usize, g: usize, h: usize, mask: us
 export function gruStep_f64(w: usize, hPrev: usize, g: usize, h: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32): void { gruStep<f64>(w, hPrev, g, h, mask, nA, mp, u0, u1); }
 export function gruBackStep_f32(wT: usize, dGNext: usize, daCarry: usize, dh: usize, hPrev: usize, g: usize, dG: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { gruBackStep<f32>(wT, dGNext, daCarry, dh, hPrev, g, dG, mask, nA, mp, u0, u1, withCarry); }
 export function gruBackStep_f64(wT: usize, dGNext: usize, daCarry: usize, dh: usize, hPrev: usize, g: usize, dG: usize, mask: usize, nA: i32, mp: i32, u0: i32, u1: i32, withCarry: bool): void { gruBackStep<f64>(wT, dGNext, daCarry, dh, hPrev, g, dG, mask, nA, mp, u0, u1, withCarry); }
+
+export function lstmStepVariant_f32(wa: usize, K: i32, hPrev: usize, g: usize, cPrev: usize, c: usize, h: usize, mask: usize, nA: i32, mp: i32, peep: usize, clip: f64, coupled: bool): void { lstmStepVariant<f32>(wa, K, hPrev, g, cPrev, c, h, mask, nA, mp, peep, clip, coupled); }
+export function lstmStepVariant_f64(wa: usize, K: i32, hPrev: usize, g: usize, cPrev: usize, c: usize, h: usize, mask: usize, nA: i32, mp: i32, peep: usize, clip: f64, coupled: bool): void { lstmStepVariant<f64>(wa, K, hPrev, g, cPrev, c, h, mask, nA, mp, peep, clip, coupled); }
+export function rnnStepVariant_f32(wa: usize, hPrev: usize, z: usize, h: usize, mask: usize, nA: i32, mp: i32, clip: f64): void { rnnStepVariant<f32>(wa, hPrev, z, h, mask, nA, mp, clip); }
+export function rnnStepVariant_f64(wa: usize, hPrev: usize, z: usize, h: usize, mask: usize, nA: i32, mp: i32, clip: f64): void { rnnStepVariant<f64>(wa, hPrev, z, h, mask, nA, mp, clip); }
+export function gruStepVariant_f32(w: usize, whh: usize, hPrev: usize, g: usize, h: usize, rh: usize, mask: usize, nA: i32, mp: i32, clip: f64, resetAfter: bool): void { gruStepVariant<f32>(w, whh, hPrev, g, h, rh, mask, nA, mp, clip, resetAfter); }
+export function gruStepVariant_f64(w: usize, whh: usize, hPrev: usize, g: usize, h: usize, rh: usize, mask: usize, nA: i32, mp: i32, clip: f64, resetAfter: bool): void { gruStepVariant<f64>(w, whh, hPrev, g, h, rh, mask, nA, mp, clip, resetAfter); }
 
 export function softmaxColumns_f32(z: usize, rows: i32, cols: i32, stride: i32, batch: i32): void { softmaxColumns<f32>(z, rows, cols, stride, batch); }
 export function softmaxColumns_f64(z: usize, rows: i32, cols: i32, stride: i32, batch: i32): void { softmaxColumns<f64>(z, rows, cols, stride, batch); }

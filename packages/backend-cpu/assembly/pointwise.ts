@@ -312,3 +312,102 @@ export function mapInPlace<T>(kind: i32, a: usize, n: i32): void {
     v128.store(a + o, kind == 0 ? vexp<T>(v) : kind == 1 ? vsigmoid<T>(v) : vtanh<T>(v));
   }
 }
+
+// ---- forward-only variants of the cells, for imported models (ONNX clip, peepholes, input_forget, GRU linear_before_reset = 0) ----
+
+// @ts-ignore: decorator
+@inline function clamp<T>(x: v128, hi: v128, lo: v128): v128 {
+  return v128.max<T>(v128.min<T>(x, hi), lo);
+}
+
+/**
+ * One LSTM step forward with ONNX's options, all units: `G += W_a·hPrev`, then with
+ * `P = [Pi; Po; Pf]` (`peep`, three `n_a` vectors, or 0 for none) and every pre-activation clamped
+ * to `[−clip, clip]`: `ft = σ(zf + Pf ⊙ cPrev)`, `it = σ(zi + Pi ⊙ cPrev)`, `cct = tanh(zc)`,
+ * `ft = 1 − it` when `coupled`, `c = ft ⊙ cPrev + it ⊙ cct`, `ot = σ(zo + Po ⊙ c)`, `h = ot ⊙ tanh(c)`.
+ */
+export function lstmStepVariant<T>(wa: usize, K: i32, hPrev: usize, g: usize, cPrev: usize, c: usize, h: usize, mask: usize, nA: i32, mp: i32, peep: usize, clip: f64, coupled: bool): void {
+  rowsProduct<T>(wa, K, hPrev, g, mp, 0, 4 * nA);
+  const size = <usize>sizeof<T>();
+  const block = <usize>(nA * mp) * size;
+  const rowBytes = <usize>mp * size;
+  const hi = v128.splat<T>(<T>clip);
+  const lo = v128.splat<T>(<T>-clip);
+  const ones = one<T>();
+  const zero = v128.splat<T>(<T>0);
+  for (let r = 0; r < nA; r++) {
+    const row = <usize>r * rowBytes;
+    const pi = peep == 0 ? zero : v128.load_splat<T>(peep + <usize>r * size);
+    const po = peep == 0 ? zero : v128.load_splat<T>(peep + <usize>(nA + r) * size);
+    const pf = peep == 0 ? zero : v128.load_splat<T>(peep + <usize>(2 * nA + r) * size);
+    for (let j: usize = 0; j < rowBytes; j += 16) {
+      const o = row + j;
+      const cp = v128.load(cPrev + o);
+      const i = vsigmoid<T>(clamp<T>(v128.add<T>(v128.load(g + block + o), v128.mul<T>(pi, cp)), hi, lo));
+      const f = coupled ? v128.sub<T>(ones, i) : vsigmoid<T>(clamp<T>(v128.add<T>(v128.load(g + o), v128.mul<T>(pf, cp)), hi, lo));
+      const cc = vtanh<T>(clamp<T>(v128.load(g + 2 * block + o), hi, lo));
+      const cn = v128.add<T>(v128.mul<T>(f, cp), v128.mul<T>(i, cc));
+      const ot = vsigmoid<T>(clamp<T>(v128.add<T>(v128.load(g + 3 * block + o), v128.mul<T>(po, cn)), hi, lo));
+      v128.store(g + o, f);
+      v128.store(g + block + o, i);
+      v128.store(g + 2 * block + o, cc);
+      v128.store(g + 3 * block + o, ot);
+      const on = laneMask<T>(mask, j);
+      v128.store(c + o, v128.bitselect(cn, cp, on));
+      v128.store(h + o, v128.bitselect(v128.mul<T>(ot, vtanh<T>(cn)), v128.load(hPrev + o), on));
+    }
+  }
+}
+
+/** One RNN step forward with ONNX's `clip`, all units: `z += Waa·hPrev`, `h = tanh(clamp(z))`. */
+export function rnnStepVariant<T>(wa: usize, hPrev: usize, z: usize, h: usize, mask: usize, nA: i32, mp: i32, clip: f64): void {
+  rowsProduct<T>(wa, nA, hPrev, z, mp, 0, nA);
+  const size = <usize>sizeof<T>();
+  const rowBytes = <usize>mp * size;
+  const hi = v128.splat<T>(<T>clip);
+  const lo = v128.splat<T>(<T>-clip);
+  for (let r = 0; r < nA; r++) {
+    const row = <usize>r * rowBytes;
+    for (let j: usize = 0; j < rowBytes; j += 16) {
+      const o = row + j;
+      v128.store(h + o, v128.bitselect(vtanh<T>(clamp<T>(v128.load(z + o), hi, lo)), v128.load(hPrev + o), laneMask<T>(mask, j)));
+    }
+  }
+}
+
+/**
+ * One GRU step forward with ONNX's options, all units. `w` packs `[Wz_a; Wr_a; Whh]` (`3·n_a` rows
+ * of `n_a`); `g` holds `[zx + bz; rx + br; bhh; hx + bhx]`; pre-activations are clamped to
+ * `[−clip, clip]`. With `resetAfter` (linear_before_reset = 1) as `gruStep`; otherwise the reset
+ * gate acts first: `hh = Whh·(rt ⊙ hPrev) + bhh` (`whh` packed on its own, through `rh`, `n_a·mp` scratch) and
+ * `hct = tanh(hx + bhx + hh)`. `g` becomes `[zt; rt; hh; hct]`.
+ */
+export function gruStepVariant<T>(w: usize, whh: usize, hPrev: usize, g: usize, h: usize, rh: usize, mask: usize, nA: i32, mp: i32, clip: f64, resetAfter: bool): void {
+  const size = <usize>sizeof<T>();
+  const block = <usize>(nA * mp) * size;
+  const rowBytes = <usize>mp * size;
+  const hi = v128.splat<T>(<T>clip);
+  const lo = v128.splat<T>(<T>-clip);
+  const ones = one<T>();
+  rowsProduct<T>(w, nA, hPrev, g, mp, 0, resetAfter ? 3 * nA : 2 * nA);
+  for (let o: usize = 0; o < block; o += 16) {
+    const rt = vsigmoid<T>(clamp<T>(v128.load(g + block + o), hi, lo));
+    v128.store(g + o, vsigmoid<T>(clamp<T>(v128.load(g + o), hi, lo)));
+    v128.store(g + block + o, rt);
+    if (!resetAfter) v128.store(rh + o, v128.mul<T>(rt, v128.load(hPrev + o)));
+  }
+  if (!resetAfter) rowsProduct<T>(whh, nA, rh, g + 2 * block, mp, 0, nA);
+  for (let r = 0; r < nA; r++) {
+    const row = <usize>r * rowBytes;
+    for (let j: usize = 0; j < rowBytes; j += 16) {
+      const o = row + j;
+      const z = v128.load(g + o);
+      const hh = v128.load(g + 2 * block + o);
+      const pre = resetAfter ? v128.add<T>(v128.load(g + 3 * block + o), v128.mul<T>(v128.load(g + block + o), hh)) : v128.add<T>(v128.load(g + 3 * block + o), hh);
+      const hct = vtanh<T>(clamp<T>(pre, hi, lo));
+      v128.store(g + 3 * block + o, hct);
+      const hp = v128.load(hPrev + o);
+      v128.store(h + o, v128.bitselect(v128.add<T>(v128.mul<T>(v128.sub<T>(ones, z), hct), v128.mul<T>(z, hp)), hp, laneMask<T>(mask, j)));
+    }
+  }
+}

@@ -64,10 +64,11 @@ export abstract class CpuTape<K extends string> implements SequenceTape {
     this.arrays.release();
   }
 
-  /** Throws a `BackendError` naming `fn` unless this tape is live and belongs to `backend`. */
+  /** Throws a `BackendError` naming `fn` unless this tape is live, belongs to `backend` and its run has a backward. */
   assertUsableBy(fn: string, backend: Backend): void {
     if (this.#untrack === null) throw new BackendError(fn, 'cpu', 'the tape was disposed (disposeCaches frees it); run the forward pass again');
     if (backend !== this.backend) throw new BackendError(fn, 'cpu', 'the tape was made by another backend');
+    if (this.dims.forwardOnly.length > 0) throw new BackendError(fn, 'cpu', `the forward ran with ${this.dims.forwardOnly.join(', ')}, which has no backward here (a forward-only option for imported models)`);
   }
 
   /**

@@ -66,6 +66,19 @@ export interface EngineOps {
    * `daCarry += [Wz_a; Wr_a; Whh]ᵀ·dGNext[0:3]`, then `dG = [dz; dr; dhh; dhpre]` and `daCarry ← da ⊙ zt`.
    */
   gruBackStep(wT: number, dGNext: number, daCarry: number, dh: number, hPrev: number, g: number, dG: number, mask: number, nA: number, mp: number, u0: number, u1: number, withCarry: boolean): void;
+  /**
+   * LSTM step forward with ONNX's options, all units: peepholes `peep` (`[Pi; Po; Pf]`, three
+   * `n_a` vectors; 0 for none), pre-activations clamped to `[−clip, clip]` (Infinity for none),
+   * `ft = 1 − it` when `coupled`.
+   */
+  lstmStepVariant(wa: number, K: number, hPrev: number, g: number, cPrev: number, c: number, h: number, mask: number, nA: number, mp: number, peep: number, clip: number, coupled: boolean): void;
+  /** RNN step forward with pre-activations clamped to `[−clip, clip]`, all units. */
+  rnnStepVariant(wa: number, hPrev: number, z: number, h: number, mask: number, nA: number, mp: number, clip: number): void;
+  /**
+   * GRU step forward with pre-activations clamped to `[−clip, clip]`, all units; `resetAfter` false
+   * applies the reset gate before the recurrent product (`whh`: `Whh` packed on its own; `rh`: `n_a·mp` scratch).
+   */
+  gruStepVariant(w: number, whh: number, hPrev: number, g: number, h: number, rh: number, mask: number, nA: number, mp: number, clip: number, resetAfter: boolean): void;
   /** Column softmax of `batch` blocks `(rows, cols)`, in place. */
   softmaxColumns(z: number, rows: number, cols: number, stride: number, batch: number): void;
   /** `c[r, j] = b[r]` for `batch` blocks `(rows, cols)`. */

@@ -227,6 +227,61 @@ function jsOps(dtype: DType, heap: () => DataArray): EngineOps {
         h[daCarry + i] = da * z;
       }
     },
+    lstmStepVariant(wa, K, hPrev, g, cPrev, c, hOut, mask, nA, mp, peep, clip, coupled) {
+      this.gemm(wa, 4 * nA, K, hPrev, mp, 0, g, mp, 0, mp, 1, true);
+      const h = heap();
+      const on = laneMask(h, mask);
+      const n = nA * mp;
+      const clamp = (v: number): number => Math.max(-clip, Math.min(clip, v));
+      for (let i = 0; i < n; i++) {
+        const r = Math.floor(i / mp);
+        const [pi, po, pf] = peep === 0 ? [0, 0, 0] : [h[peep + r] as number, h[peep + nA + r] as number, h[peep + 2 * nA + r] as number];
+        const cp = h[cPrev + i] as number;
+        const u = sigmoid(clamp((h[g + n + i] as number) + pi * cp));
+        const f = coupled ? 1 - u : sigmoid(clamp((h[g + i] as number) + pf * cp));
+        const cc = tanh(clamp(h[g + 2 * n + i] as number));
+        h[g + i] = f;
+        h[g + n + i] = u;
+        h[g + 2 * n + i] = cc;
+        const cn = (h[g + i] as number) * cp + (h[g + n + i] as number) * (h[g + 2 * n + i] as number);
+        h[g + 3 * n + i] = sigmoid(clamp((h[g + 3 * n + i] as number) + po * cn));
+        if (!on(i % mp)) {
+          h[c + i] = cp;
+          h[hOut + i] = h[hPrev + i] as number;
+          continue;
+        }
+        h[c + i] = cn;
+        h[hOut + i] = (h[g + 3 * n + i] as number) * tanh(h[c + i] as number);
+      }
+    },
+    rnnStepVariant(wa, hPrev, z, hOut, mask, nA, mp, clip) {
+      this.gemm(wa, nA, nA, hPrev, mp, 0, z, mp, 0, mp, 1, true);
+      const h = heap();
+      const on = laneMask(h, mask);
+      for (let i = 0; i < nA * mp; i++) h[hOut + i] = on(i % mp) ? tanh(Math.max(-clip, Math.min(clip, h[z + i] as number))) : (h[hPrev + i] as number);
+    },
+    gruStepVariant(w, whh, hPrev, g, hOut, rh, mask, nA, mp, clip, resetAfter) {
+      this.gemm(w, resetAfter ? 3 * nA : 2 * nA, nA, hPrev, mp, 0, g, mp, 0, mp, 1, true);
+      let h = heap();
+      const n = nA * mp;
+      const clamp = (v: number): number => Math.max(-clip, Math.min(clip, v));
+      for (let i = 0; i < n; i++) {
+        h[g + i] = sigmoid(clamp(h[g + i] as number));
+        h[g + n + i] = sigmoid(clamp(h[g + n + i] as number));
+        if (!resetAfter) h[rh + i] = (h[g + n + i] as number) * (h[hPrev + i] as number);
+      }
+      if (!resetAfter) this.gemm(whh, nA, nA, rh, mp, 0, g + 2 * n, mp, 0, mp, 1, true);
+      h = heap();
+      const on = laneMask(h, mask);
+      for (let i = 0; i < n; i++) {
+        const hh = h[g + 2 * n + i] as number;
+        const pre = (h[g + 3 * n + i] as number) + (resetAfter ? (h[g + n + i] as number) * hh : hh);
+        h[g + 3 * n + i] = tanh(clamp(pre));
+        const hp = h[hPrev + i] as number;
+        const z = h[g + i] as number;
+        h[hOut + i] = on(i % mp) ? (1 - z) * (h[g + 3 * n + i] as number) + z * hp : hp;
+      }
+    },
     softmaxColumns(z, rows, cols, stride, batch) {
       const h = heap();
       for (let bi = 0; bi < batch; bi++) {

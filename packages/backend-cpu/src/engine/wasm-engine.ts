@@ -34,7 +34,7 @@ const SHARED_MAX_PAGES = 32768;
 export const SPLIT_MIN_WORK = 1 << 18;
 
 /** Exports every engine call is made through, in the order workers index them. */
-const NAMES = ['packA', 'gemm', 'lstmStep', 'lstmBackStep', 'rnnStep', 'rnnBackStep', 'gruStep', 'gruBackStep', 'softmaxColumns', 'fillRows', 'sumRows', 'mapInPlace', 'add', 'toTimeMajor', 'fromTimeMajor', 'transposeBlocks'] as const;
+const NAMES = ['packA', 'gemm', 'lstmStep', 'lstmBackStep', 'rnnStep', 'rnnBackStep', 'gruStep', 'gruBackStep', 'lstmStepVariant', 'rnnStepVariant', 'gruStepVariant', 'softmaxColumns', 'fillRows', 'sumRows', 'mapInPlace', 'add', 'toTimeMajor', 'fromTimeMajor', 'transposeBlocks'] as const;
 type Name = (typeof NAMES)[number];
 const WORKER_NAMES = NAMES.flatMap((n) => [`${n}_f32`, `${n}_f64`]);
 
@@ -180,6 +180,11 @@ export class WasmEngine implements Engine {
       gruBackStep: (wT, dGNext, da, dh, hPrev, g, dG, mask, nA, mp, u0, u1, withCarry) => {
         run('gruBackStep', units(nA, 3 * nA * nA * mp, u0, u1).map(([lo, hi]) => [p(wT), p(dGNext), p(da), p(dh), p(hPrev), p(g), p(dG), p(mask), nA, mp, lo, hi, flag(withCarry)]));
       },
+      lstmStepVariant: (wa, K, hPrev, g, cPrev, c, h, mask, nA, mp, peep, clip, coupled) =>
+        call('lstmStepVariant', [p(wa), K, p(hPrev), p(g), p(cPrev), p(c), p(h), p(mask), nA, mp, p(peep), clip, flag(coupled)]),
+      rnnStepVariant: (wa, hPrev, z, h, mask, nA, mp, clip) => call('rnnStepVariant', [p(wa), p(hPrev), p(z), p(h), p(mask), nA, mp, clip]),
+      gruStepVariant: (w, whh, hPrev, g, h, rh, mask, nA, mp, clip, resetAfter) =>
+        call('gruStepVariant', [p(w), p(whh), p(hPrev), p(g), p(h), p(rh), p(mask), nA, mp, clip, flag(resetAfter)]),
       softmaxColumns: (z, rows, cols, stride, batch) => {
         run('softmaxColumns', splitRange(0, batch, ways(8 * rows * cols * batch), 1).map(([lo, hi]) => [p(z + lo * stride), rows, cols, stride, hi - lo]));
       },

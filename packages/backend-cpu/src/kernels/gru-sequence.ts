@@ -11,7 +11,7 @@ import {
 import { CpuTape, type CpuContext } from '../cpu-context.js';
 import { ResidentArrays, type ArraySource, type ResidentPool } from '../engine/resident.js';
 import { Workspace } from '../engine/workspace.js';
-import { sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
+import { forwardOnlyOptions, sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
 import { concatWeightGradient } from './weight-gradient.js';
 
 /**
@@ -80,6 +80,8 @@ export interface GruForwardValues extends GruWeightValues {
   readonly a0: DataArray;
   /** Biases `[bz, br, bhh, bhx]`, in the order of the gate blocks. */
   readonly b: readonly DataArray[];
+  /** Forward-only options: ONNX's `clip`, and the reset gate before the recurrent product. */
+  readonly variant?: { readonly clip?: number | undefined; readonly resetAfter: boolean } | undefined;
 }
 
 /**
@@ -107,9 +109,15 @@ export function gruSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: Gru
   const g = ws.alloc(T * G4 * mp);
   e.fillRows(g, ws.writeAll(v.b), G4, mp, G4 * mp, T);
   e.gemm(Wx, G4, nX, xs, mp, nX * mp, g, mp, G4 * mp, mp, T, true);
+  const variant = v.variant;
+  const rh = variant === undefined ? 0 : ws.alloc(n);
+  const Whh = variant === undefined || variant.resetAfter ? 0 : ws.alloc(e.packedLength(nA, nA));
+  if (Whh !== 0) e.packA(W + 2 * nA * K, K, 1, 0, nA, 1, nA, Whh);
   for (let s = 0; s < T; s++) {
     const t = timeOf(d, s);
-    e.gruStep(Wa, h + s * n, g + t * G4 * mp, h + (s + 1) * n, masks === 0 ? 0 : masks + t * mp, nA, mp, 0, nA);
+    const mask = masks === 0 ? 0 : masks + t * mp;
+    if (variant === undefined) e.gruStep(Wa, h + s * n, g + t * G4 * mp, h + (s + 1) * n, mask, nA, mp, 0, nA);
+    else e.gruStepVariant(Wa, Whh, h + s * n, g + t * G4 * mp, h + (s + 1) * n, rh, mask, nA, mp, variant.clip ?? Number.POSITIVE_INFINITY, variant.resetAfter);
   }
   return { tape: new ResidentArrays<GruTapeName>(ws, pool, { xs: { ptr: xs, length: T * nX * mp }, h: { ptr: h, length: (T + 1) * n }, g: { ptr: g, length: T * G4 * mp } }) };
 }
@@ -210,11 +218,13 @@ export function gruSequenceBackwardImpl(ws: Workspace, v: GruBackwardValues, d: 
 
 /** `gruSequenceForward` on the CPU backend. */
 export function gruSequenceForward(ctx: CpuContext, args: GruSequenceForwardArgs): GruSequenceForwardResult {
-  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0, args);
+  const forwardOnly = forwardOnlyOptions(args);
+  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0, args, forwardOnly);
   const values = {
     x: ctx.read(args.x), a0: ctx.read(args.a0),
     Wz: ctx.read(args.Wz), Wr: ctx.read(args.Wr), Whx: ctx.read(args.Whx), Whh: ctx.read(args.Whh),
     b: [args.bz, args.br, args.bhh, args.bhx].map((b) => ctx.read(b)),
+    variant: forwardOnly.length === 0 ? undefined : { clip: args.clip, resetAfter: args.linearBeforeReset !== false },
   };
   const out = Workspace.run(ctx.engine, args.x.dtype, (ws) => gruSequenceForwardImpl(ws, ctx.pool, values, d));
   const tape = new GruTape(ctx, out.tape, d);

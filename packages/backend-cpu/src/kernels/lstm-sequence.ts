@@ -11,7 +11,7 @@ import {
 import { CpuTape, type CpuContext } from '../cpu-context.js';
 import { ResidentArrays, type ArraySource, type ResidentPool } from '../engine/resident.js';
 import { Workspace } from '../engine/workspace.js';
-import { sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
+import { forwardOnlyOptions, sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
 import { concatWeightGradient } from './weight-gradient.js';
 
 /**
@@ -56,6 +56,8 @@ export interface LstmForwardValues {
   readonly c0: DataArray;
   readonly W: readonly DataArray[];
   readonly b: readonly DataArray[];
+  /** Forward-only options: clip, peepholes `[Pi, Po, Pf]`, `ft = 1 − it`. */
+  readonly variant?: { readonly clip?: number | undefined; readonly peepholes?: readonly DataArray[] | undefined; readonly coupled: boolean } | undefined;
 }
 
 /**
@@ -88,9 +90,13 @@ export function lstmSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: Ls
   const g = ws.alloc(T * G4 * mp);
   e.fillRows(g, b, G4, mp, G4 * mp, T);
   e.gemm(Wx, G4, nX, xs, mp, nX * mp, g, mp, G4 * mp, mp, T, true);
+  const variant = v.variant;
+  const peep = variant?.peepholes === undefined ? 0 : ws.writeAll(variant.peepholes);
   for (let s = 0; s < T; s++) {
     const t = timeOf(d, s);
-    e.lstmStep(Wa, nA, h + s * n, g + t * G4 * mp, c + s * n, c + (s + 1) * n, h + (s + 1) * n, masks === 0 ? 0 : masks + t * mp, nA, mp, 0, nA);
+    const [hPrev, gt, cPrev, cNext, hNext, mask] = [h + s * n, g + t * G4 * mp, c + s * n, c + (s + 1) * n, h + (s + 1) * n, masks === 0 ? 0 : masks + t * mp];
+    if (variant === undefined) e.lstmStep(Wa, nA, hPrev, gt, cPrev, cNext, hNext, mask, nA, mp, 0, nA);
+    else e.lstmStepVariant(Wa, nA, hPrev, gt, cPrev, cNext, hNext, mask, nA, mp, peep, variant.clip ?? Number.POSITIVE_INFINITY, variant.coupled);
   }
   const tape = new ResidentArrays<LstmTapeName>(ws, pool, {
     xs: { ptr: xs, length: T * nX * mp }, h: { ptr: h, length: (T + 1) * n }, c: { ptr: c, length: (T + 1) * n }, g: { ptr: g, length: T * G4 * mp },
@@ -185,11 +191,16 @@ export function lstmSequenceBackwardImpl(ws: Workspace, v: LstmBackwardValues, d
 
 /** `lstmSequenceForward` on the CPU backend: reads the inputs, runs the impl, wraps lazily computed outputs and step tensors. */
 export function lstmSequenceForward(ctx: CpuContext, args: LstmSequenceForwardArgs): LstmSequenceForwardResult {
-  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0, args);
+  const forwardOnly = forwardOnlyOptions(args);
+  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0, args, forwardOnly);
+  const p = args.peepholes;
   const values = {
     x: ctx.read(args.x), a0: ctx.read(args.a0), c0: ctx.read(args.c0),
     W: [args.Wf, args.Wi, args.Wc, args.Wo].map((w) => ctx.read(w)),
     b: [args.bf, args.bi, args.bc, args.bo].map((b) => ctx.read(b)),
+    variant: forwardOnly.length === 0 ? undefined : {
+      clip: args.clip, peepholes: p === undefined ? undefined : [p.Pi, p.Po, p.Pf].map((t) => ctx.read(t)), coupled: args.inputForget === true,
+    },
   };
   const out = Workspace.run(ctx.engine, args.x.dtype, (ws) => lstmSequenceForwardImpl(ws, ctx.pool, values, d));
   const tape = new LstmTape(ctx, out.tape, d);

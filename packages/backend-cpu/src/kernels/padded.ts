@@ -13,12 +13,27 @@ export interface SequenceDims {
   readonly mp: number;
   readonly reverse: boolean;
   readonly lengths: readonly number[] | undefined;
+  /** The forward-only options the run used (`clip`, `peepholes`…), which its backward refuses; empty for none. */
+  readonly forwardOnly: readonly string[];
 }
 
 /** `SequenceDims` from the public shapes `x (n_x, m, T)` and `n_a`, and the walk options. */
-export function sequenceDims(xShape: readonly number[], nA: number, walk: { reverse?: boolean | undefined; lengths?: readonly number[] | undefined } = {}): SequenceDims {
+export function sequenceDims(
+  xShape: readonly number[], nA: number,
+  walk: { reverse?: boolean | undefined; lengths?: readonly number[] | undefined } = {}, forwardOnly: readonly string[] = [],
+): SequenceDims {
   const [nX = 0, m = 0, T = 1] = xShape;
-  return { nX, nA, m, T, mp: padBatch(m), reverse: walk.reverse === true, lengths: walk.lengths === undefined ? undefined : [...walk.lengths] };
+  return { nX, nA, m, T, mp: padBatch(m), reverse: walk.reverse === true, lengths: walk.lengths === undefined ? undefined : [...walk.lengths], forwardOnly };
+}
+
+/** Names of the forward-only options set in `args`, in a stable order. */
+export function forwardOnlyOptions(args: { readonly clip?: number | undefined; readonly peepholes?: unknown; readonly inputForget?: boolean | undefined; readonly linearBeforeReset?: boolean | undefined }): string[] {
+  const out: string[] = [];
+  if (args.clip !== undefined) out.push('clip');
+  if (args.peepholes !== undefined) out.push('peepholes');
+  if (args.inputForget === true) out.push('inputForget');
+  if (args.linearBeforeReset === false) out.push('linearBeforeReset: false');
+  return out;
 }
 
 /** The time index of the `s`-th step walked. */

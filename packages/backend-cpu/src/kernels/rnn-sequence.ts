@@ -11,7 +11,7 @@ import {
 import { CpuTape, type CpuContext } from '../cpu-context.js';
 import { ResidentArrays, type ArraySource, type ResidentPool } from '../engine/resident.js';
 import { Workspace } from '../engine/workspace.js';
-import { sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
+import { forwardOnlyOptions, sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
 import { concatWeightGradient } from './weight-gradient.js';
 
 /** The arrays an RNN sequence forward keeps, padded and time major: `xs (T, n_x, mp)` in time order and `h (T+1, n_a, mp)` in the order the steps were walked, slot 0 `a0`. */
@@ -42,6 +42,8 @@ export interface RnnForwardValues {
   readonly Waa: DataArray;
   readonly Wax: DataArray;
   readonly ba: DataArray;
+  /** ONNX's `clip` (forward only). */
+  readonly clip?: number | undefined;
 }
 
 /**
@@ -67,7 +69,9 @@ export function rnnSequenceForwardImpl(ws: Workspace, pool: ResidentPool, v: Rnn
   e.gemm(Wax, nA, nX, xs, mp, nX * mp, z, mp, n, mp, T, true);
   for (let s = 0; s < T; s++) {
     const t = timeOf(d, s);
-    e.rnnStep(Waa, h + s * n, z + t * n, h + (s + 1) * n, masks === 0 ? 0 : masks + t * mp, nA, mp, 0, nA);
+    const mask = masks === 0 ? 0 : masks + t * mp;
+    if (v.clip === undefined) e.rnnStep(Waa, h + s * n, z + t * n, h + (s + 1) * n, mask, nA, mp, 0, nA);
+    else e.rnnStepVariant(Waa, h + s * n, z + t * n, h + (s + 1) * n, mask, nA, mp, v.clip);
   }
   const tape = new ResidentArrays<RnnTapeName>(ws, pool, { xs: { ptr: xs, length: T * nX * mp }, h: { ptr: h, length: (T + 1) * n } });
   return { tape };
@@ -155,8 +159,8 @@ function interleaveColumns(A: DataArray, B: DataArray, p: number, q: number): Da
 
 /** `rnnSequenceForward` on the CPU backend. */
 export function rnnSequenceForward(ctx: CpuContext, args: RnnSequenceForwardArgs): RnnSequenceForwardResult {
-  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0, args);
-  const values = { x: ctx.read(args.x), a0: ctx.read(args.a0), Waa: ctx.read(args.Waa), Wax: ctx.read(args.Wax), ba: ctx.read(args.ba) };
+  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0, args, forwardOnlyOptions(args));
+  const values = { x: ctx.read(args.x), a0: ctx.read(args.a0), Waa: ctx.read(args.Waa), Wax: ctx.read(args.Wax), ba: ctx.read(args.ba), clip: args.clip };
   const out = Workspace.run(ctx.engine, args.x.dtype, (ws) => rnnSequenceForwardImpl(ws, ctx.pool, values, d));
   const tape = new RnnTape(ctx, out.tape, d);
   const steps = Array.from({ length: d.T }, (_, t) => tape.step(ctx, t));

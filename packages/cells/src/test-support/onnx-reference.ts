@@ -19,6 +19,14 @@ export interface OnnxRecurrentCase {
   readonly lengths?: readonly number[] | undefined;
   /** Give `initial_h` (and for the LSTM `initial_c`). */
   readonly initialState: boolean;
+  /** ONNX's `clip`. */
+  readonly clip?: number | undefined;
+  /** LSTM peepholes `P` (drawn at random). */
+  readonly peepholes?: boolean | undefined;
+  /** LSTM `input_forget = 1`. */
+  readonly inputForget?: boolean | undefined;
+  /** GRU `linear_before_reset` (default 1). */
+  readonly linearBeforeReset?: 0 | 1 | undefined;
 }
 
 /** ONNX's gate blocks per cell, in its order, and ours. */
@@ -36,8 +44,14 @@ export interface OnnxRun {
   readonly Yh: Float32Array;
   /** `(D, m, n_a)`, the LSTM only. */
   readonly Yc: Float32Array | undefined;
-  /** The inputs, as ours: `x (n_x, m, T)`, `a0`/`c0 (D, n_a, m)`, and the layer parameters mapped from W, R, B. */
-  readonly ours: { readonly x: Tensor; readonly a0: Tensor | undefined; readonly c0: Tensor | undefined; readonly parameters: LayerParameters };
+  /** The inputs, as ours: `x (n_x, m, T)`, `a0`/`c0 (D, n_a, m)`, the layer parameters mapped from W, R, B, and the peepholes `[Pi, Po, Pf]` per direction. */
+  readonly ours: {
+    readonly x: Tensor;
+    readonly a0: Tensor | undefined;
+    readonly c0: Tensor | undefined;
+    readonly parameters: LayerParameters;
+    readonly peepholes: readonly { readonly Pi: Tensor; readonly Po: Tensor; readonly Pf: Tensor }[] | undefined;
+  };
 }
 
 /** Runs one ONNX node on onnxruntime-node with random weights drawn from `seed`. */
@@ -56,6 +70,7 @@ export async function runOnnxRecurrent(c: OnnxRecurrentCase, seed: number): Prom
   const B = draw(D * 2 * G * c.nA, 0.5);
   const H0 = c.initialState ? draw(D * c.m * c.nA, 1) : undefined;
   const C0 = c.initialState && c.cell === 'lstm' ? draw(D * c.m * c.nA, 1) : undefined;
+  const P = c.peepholes === true ? draw(D * 3 * c.nA, 0.5) : undefined;
 
   const value = (name: string, dims: number[], type = FLOAT) =>
     onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: type, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
@@ -63,20 +78,26 @@ export async function runOnnxRecurrent(c: OnnxRecurrentCase, seed: number): Prom
     typeof v === 'number'
       ? onnx.AttributeProto.create({ name, i: v, type: onnx.AttributeProto.AttributeType.INT })
       : onnx.AttributeProto.create({ name, s: new TextEncoder().encode(v), type: onnx.AttributeProto.AttributeType.STRING });
-  const inputs = ['X', 'W', 'R', 'B', c.lengths === undefined ? '' : 'L', H0 === undefined ? '' : 'H0', ...(c.cell === 'lstm' ? [C0 === undefined ? '' : 'C0'] : [])];
+  const inputs = ['X', 'W', 'R', 'B', c.lengths === undefined ? '' : 'L', H0 === undefined ? '' : 'H0', ...(c.cell === 'lstm' ? [C0 === undefined ? '' : 'C0', P === undefined ? '' : 'P'] : [])];
   while (inputs[inputs.length - 1] === '') inputs.pop();
   const outputs = ['Y', 'Yh', ...(c.cell === 'lstm' ? ['Yc'] : [])];
   const graph = onnx.GraphProto.create({
     name: c.cell,
     node: [onnx.NodeProto.create({
       opType: c.cell.toUpperCase(), input: inputs, output: outputs,
-      attribute: [attr('hidden_size', c.nA), attr('direction', c.direction), ...(c.cell === 'gru' ? [attr('linear_before_reset', 1)] : [])],
+      attribute: [
+        attr('hidden_size', c.nA), attr('direction', c.direction),
+        ...(c.cell === 'gru' ? [attr('linear_before_reset', c.linearBeforeReset ?? 1)] : []),
+        ...(c.clip === undefined ? [] : [onnx.AttributeProto.create({ name: 'clip', f: c.clip, type: onnx.AttributeProto.AttributeType.FLOAT })]),
+        ...(c.inputForget === true ? [attr('input_forget', 1)] : []),
+      ],
     })],
     input: [
       value('X', [c.T, c.m, c.nX]), value('W', [D, G * c.nA, c.nX]), value('R', [D, G * c.nA, c.nA]), value('B', [D, 2 * G * c.nA]),
       ...(c.lengths === undefined ? [] : [value('L', [c.m], INT32)]),
       ...(H0 === undefined ? [] : [value('H0', [D, c.m, c.nA])]),
       ...(C0 === undefined ? [] : [value('C0', [D, c.m, c.nA])]),
+      ...(P === undefined ? [] : [value('P', [D, 3 * c.nA])]),
     ],
     output: [value('Y', [c.T, D, c.m, c.nA]), value('Yh', [D, c.m, c.nA]), ...(c.cell === 'lstm' ? [value('Yc', [D, c.m, c.nA])] : [])],
   });
@@ -91,6 +112,7 @@ export async function runOnnxRecurrent(c: OnnxRecurrentCase, seed: number): Prom
   if (c.lengths !== undefined) feeds['L'] = new ort.Tensor('int32', Int32Array.from(c.lengths), [c.m]);
   if (H0 !== undefined) feeds['H0'] = new ort.Tensor('float32', H0, [D, c.m, c.nA]);
   if (C0 !== undefined) feeds['C0'] = new ort.Tensor('float32', C0, [D, c.m, c.nA]);
+  if (P !== undefined) feeds['P'] = new ort.Tensor('float32', P, [D, 3 * c.nA]);
   const result = await session.run(feeds);
   await session.release();
   const data = (name: string): Float32Array => {
@@ -110,6 +132,10 @@ export async function runOnnxRecurrent(c: OnnxRecurrentCase, seed: number): Prom
       a0: H0 === undefined ? undefined : stateTensor(H0, D, c.m, c.nA),
       c0: C0 === undefined ? undefined : stateTensor(C0, D, c.m, c.nA),
       parameters: mapWeights(c, D, W, R, B),
+      peepholes: P === undefined ? undefined : Array.from({ length: D }, (_, d) => {
+        const part = (k: number): Tensor => tensor(Float64Array.from(P.subarray((d * 3 + k) * c.nA, (d * 3 + k + 1) * c.nA)), [c.nA, 1]);
+        return { Pi: part(0), Po: part(1), Pf: part(2) };
+      }),
     },
   };
 }
