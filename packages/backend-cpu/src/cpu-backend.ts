@@ -2,7 +2,7 @@ import { BackendError, DataId, InvalidArgumentError, Tensor, type Backend, type 
 import type { CpuContext, TimeMajorSource } from './cpu-context.js';
 import type { Engine, EngineMode } from './engine/engine.js';
 import { JsEngine } from './engine/js-engine.js';
-import { matMul } from './engine/mat-mul.js';
+import { matMul, PackedMatrix } from './engine/mat-mul.js';
 import { ResidentPool, type ResidentArrays } from './engine/resident.js';
 import { hasWasmSimd, WasmEngine } from './engine/wasm-engine.js';
 import { gruCellBackward, gruCellForward } from './kernels/gru-cell.js';
@@ -55,6 +55,13 @@ export interface CpuBackend extends Backend {
    * @throws InvalidArgumentError when a length does not match its sizes or the dtypes differ.
    */
   matMul(A: DataArray, B: DataArray, M: number, K: number, N: number): DataArray;
+  /**
+   * `A (M, K)` packed once for many products `A·B` (`multiply(B, N)`), as the sequence kernels
+   * pack a layer's weights once per sequence; `dispose()` frees it.
+   *
+   * @throws InvalidArgumentError when `A`'s length does not match `(M, K)`.
+   */
+  prepareMatMul(A: DataArray, M: number, K: number): PackedMatrix;
 }
 
 /** Storage of one handle: values, or a function that computes them on first read. */
@@ -131,6 +138,10 @@ class CpuBackendImpl implements CpuBackend, CpuContext {
 
   matMul(A: DataArray, B: DataArray, M: number, K: number, N: number): DataArray {
     return matMul(this.#live('matMul').engine, A, B, M, K, N);
+  }
+
+  prepareMatMul(A: DataArray, M: number, K: number): PackedMatrix {
+    return new PackedMatrix(this.#live('prepareMatMul').engine, A, M, K);
   }
 
   upload(values: DataArray, dtype: DType): DataId {

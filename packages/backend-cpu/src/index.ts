@@ -6,3 +6,4 @@
  */
 export { createCpuBackend, type CpuBackend, type CpuBackendOptions } from './cpu-backend.js';
 export type { EngineMode } from './engine/engine.js';
+export type { PackedMatrix } from './engine/mat-mul.js';

@@ -29,6 +29,18 @@ describe('CpuBackend.matMul', () => {
     }
   }
 
+  it('a prepared left factor gives the same products, many times, and frees its memory', () => {
+    const backend = createCpuBackend();
+    const A = Float32Array.from({ length: 64 * 40 }, (_, i) => Math.sin(i));
+    const packed = backend.prepareMatMul(A, 64, 40);
+    for (const N of [32, 7]) {
+      const B = Float32Array.from({ length: 40 * N }, (_, i) => Math.cos(i * 0.1));
+      expect(Array.from(packed.multiply(B, N))).toEqual(Array.from(backend.matMul(A, B, 64, 40, N)));
+    }
+    packed.dispose();
+    expect(() => packed.multiply(new Float32Array(40), 1)).toThrow(/was disposed/);
+  });
+
   it('refuses mismatched lengths and dtypes with typed errors', () => {
     const backend = createCpuBackend();
     expect(() => backend.matMul(new Float64Array(6), new Float64Array(6), 2, 3, 3)).toThrow(/matMul: B holds 6 values/);
