@@ -2,13 +2,15 @@ import { parseBenchArgs, usage, UsageError, type Section } from './options.js';
 import { GEMM_WORKLOADS, runGemmSection } from './sections/gemm.js';
 import { runLstmSection } from './sections/lstm.js';
 import { runScalingSection } from './sections/scaling.js';
+import { runThreadsSection, THREADS_WORKLOADS } from './sections/threads.js';
 import { RUNNERS } from './targets.js';
 import { WORKLOADS } from './workloads.js';
 
 /**
- * `pnpm bench [runner…] [--section lstm|gemm|scaling] [--workload seed|medium|large]`: the LSTM
+ * `pnpm bench [runner…] [--section lstm|gemm|scaling|threads] [--workload seed|medium|large]`: the LSTM
  * table (our backends and the peers side by side), the GEMM table (our product against
- * tfjs-wasm's) and the scaling table (our cpu backend against T_x and n_a); all three by default.
+ * tfjs-wasm's) the scaling table (our cpu backend against T_x and n_a) and the threads table (our cpu
+ * backend on 1, 2 and all cores); all four by default.
  * Progress goes to stderr, the markdown tables to stdout.
  */
 async function main(): Promise<void> {
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
     lstm: () => runLstmSection(RUNNERS, plan.runners, only === undefined ? WORKLOADS : [only]),
     gemm: () => runGemmSection(only === undefined ? WORKLOADS.filter((w) => GEMM_WORKLOADS.includes(w.name)) : [only]),
     scaling: () => runScalingSection(),
+    threads: () => runThreadsSection(only === undefined ? WORKLOADS.filter((w) => THREADS_WORKLOADS.includes(w.name)) : [only]),
   };
   for (const section of plan.sections) await run[section]();
 }

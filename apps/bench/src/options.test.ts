@@ -6,12 +6,13 @@ const parse = (...argv: string[]) => parseBenchArgs(argv, RUNNERS);
 
 describe('parseBenchArgs', () => {
   it('runs every section and runner by default', () => {
-    expect(parse()).toEqual({ sections: ['lstm', 'gemm', 'scaling'], runners: RUNNERS, workload: undefined, help: false });
+    expect(parse()).toEqual({ sections: ['lstm', 'gemm', 'scaling', 'threads'], runners: RUNNERS, workload: undefined, help: false });
   });
 
   it('runs one section with --section', () => {
     expect(parse('--section', 'gemm').sections).toEqual(['gemm']);
     expect(parse('--section=scaling').sections).toEqual(['scaling']);
+    expect(parse('--section', 'threads').sections).toEqual(['threads']);
   });
 
   it('takes runner names as the lstm section, as before sections existed', () => {
@@ -19,9 +20,9 @@ describe('parseBenchArgs', () => {
     expect(parse('cpu', '--section', 'lstm').sections).toEqual(['lstm']);
   });
 
-  it('restricts lstm and gemm to one workload and leaves scaling out', () => {
+  it('restricts lstm, gemm and threads to one workload and leaves scaling out', () => {
     const plan = parse('--workload', 'medium');
-    expect(plan.sections).toEqual(['lstm', 'gemm']);
+    expect(plan.sections).toEqual(['lstm', 'gemm', 'threads']);
     expect(plan.workload?.nA).toBe(128);
   });
 

@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { WORKLOADS, type Workload } from './workloads.js';
 
 /** The parts of `pnpm bench`, in the order a full run prints them. */
-export const SECTIONS = ['lstm', 'gemm', 'scaling'] as const;
+export const SECTIONS = ['lstm', 'gemm', 'scaling', 'threads'] as const;
 
-/** One part of `pnpm bench`: the LSTM table, the GEMM table or the scaling table. */
+/** One part of `pnpm bench`: the LSTM table, the GEMM table, the scaling table or the threads table. */
 export type Section = (typeof SECTIONS)[number];
 
 /** The command line was wrong: an unknown option or runner, a bad value. The bench prints the usage and exits 2. */
@@ -18,7 +18,7 @@ export interface BenchPlan {
   readonly sections: readonly Section[];
   /** Runners of the LSTM section, by name in `RUNNERS`. */
   readonly runners: readonly string[];
-  /** Workloads of the LSTM and GEMM sections; `undefined` when `--workload` was not given. */
+  /** Workloads of the LSTM, GEMM and threads sections; `undefined` when `--workload` was not given. */
   readonly workload: Workload | undefined;
   /** `-h`/`--help`: print the usage and run nothing. */
   readonly help: boolean;
@@ -27,7 +27,7 @@ export interface BenchPlan {
 /** The usage text, naming every runner. */
 export function usage(runnerNames: readonly string[]): string {
   return [
-    'usage: pnpm bench [runner…] [--section lstm|gemm|scaling] [--workload seed|medium|large]',
+    'usage: pnpm bench [runner…] [--section lstm|gemm|scaling|threads] [--workload seed|medium|large]',
     '',
     '  runner…            LSTM rows to measure (default: all): ' + runnerNames.join(', '),
     '                     given without --section, they select the lstm section',
@@ -35,7 +35,8 @@ export function usage(runnerNames: readonly string[]): string {
     '                       lstm     LSTM forward and forward+backward on our backends and the peers',
     '                       gemm     our matMul against tfjs-wasm tf.matMul on the LSTM step shapes',
     '                       scaling  our cpu backend against T_x and n_a',
-    '  --workload NAME    the lstm and gemm sections on one workload only (seed, medium or large);',
+    '                       threads  our cpu backend on 1, 2 and all cores',
+    '  --workload NAME    the lstm, gemm and threads sections on one workload only (seed, medium or large);',
     '                     given without --section, the scaling section (its own sizes) is left out',
     '  -h, --help         show this help',
   ].join('\n');
@@ -66,7 +67,7 @@ export function parseBenchArgs(argv: readonly string[], runnerNames: readonly st
   const sections: readonly Section[] =
     section !== undefined ? [section]
     : positionals.length > 0 ? ['lstm']
-    : workload !== undefined ? ['lstm', 'gemm']
+    : workload !== undefined ? ['lstm', 'gemm', 'threads']
     : SECTIONS;
   return { sections, runners: positionals.length > 0 ? positionals : runnerNames, workload, help: values.help === true };
 }
