@@ -1,29 +1,40 @@
-import { BackendError, DataId, Tensor, type Backend, type DataArray, type DType, type Kernels, type MemoryInfo } from '@rnn/tensor';
+import { BackendError, DataId, Tensor, type Backend, type DataArray, type DType, type Kernels, type MemoryInfo, type SequenceTape } from '@rnn/tensor';
 import { DeviceBuffer } from './device-buffer.js';
 import type { BufferSlice, GpuContext, KernelInput } from './gpu-context.js';
 import { GpuRuntime, type DeviceValue, type GpuJsMode, type KernelDef, type KernelStats, type RequestedMode } from './gpu-runtime.js';
+import { KernelCalls } from './kernel-calls.js';
+import { gruCellBackward } from './kernels/gru-cell-backward.js';
+import { gruCellForward } from './kernels/gru-cell-forward.js';
+import { gruSequenceBackward, gruSequenceForward } from './kernels/gru-sequence.js';
 import { lstmCellBackward } from './kernels/lstm-cell-backward.js';
 import { lstmCellForward } from './kernels/lstm-cell-forward.js';
 import { lstmSequenceBackward, lstmSequenceForward } from './kernels/lstm-sequence.js';
 import { outputBackward } from './kernels/output-backward.js';
 import { rnnCellBackward, rnnCellForward } from './kernels/rnn-cell.js';
 import { rnnSequenceBackward, rnnSequenceForward } from './kernels/rnn-sequence.js';
-import { softmaxOutputSequence } from './kernels/softmax-output.js';
-import { add, copyDef, sliceTime, stackTime } from './kernels/time-axis.js';
+import { linearOutputSequence, softmaxOutputSequence } from './kernels/softmax-output.js';
+import { add, concatFlat, copyDef, maskColumns, sliceFlat, sliceTime, stackTime } from './kernels/time-axis.js';
+import { publicName } from './public-names.js';
+import { TapeKeeper } from './sequence-tape.js';
 
 /**
- * What to do with float64 tensors. The device stores float32 only.
- * - `'reject'` (default): kernels and `upload` throw a `BackendError` naming the argument.
- * - `'compute-in-float32'`: values are rounded to float32 on upload, outputs keep dtype
- *   float64 (so a float64 program runs unchanged) but carry float32 precision.
+ * What the backend does with float64 tensors, chosen once when it is created. The device stores
+ * and computes float32 only.
+ * - `'compute-in-float32'` (default): float64 tensors are accepted, rounded to float32 when
+ *   uploaded and computed in float32; outputs keep dtype float64 (so a float64 program, such as
+ *   one drawing with `rng.randn`, runs unchanged with only the backend line swapped) but carry
+ *   float32 precision (about 7 significant digits).
+ * - `'reject'`: a float64 tensor is refused before any work with a `BackendError` that names the
+ *   public function called (`lstmForward`, not its kernel), the kernel and the argument; for
+ *   programs that must never lose precision silently.
  */
-export type Float64Policy = 'reject' | 'compute-in-float32';
+export type Float64Policy = 'compute-in-float32' | 'reject';
 
 /** Options of `createGpuJsBackend`. */
 export interface GpuJsBackendOptions {
   /** The gpu.js mode to run in; a mode that cannot run throws. Default: gpu.js's own choice. */
   readonly mode?: RequestedMode | undefined;
-  /** Float64 handling; see `Float64Policy`. */
+  /** Float64 handling, `'compute-in-float32'` unless set; see `Float64Policy`. */
   readonly float64?: Float64Policy | undefined;
 }
 
@@ -57,6 +68,8 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
   readonly #float64: Float64Policy;
   readonly #views = new Map<DataId, View>();
   readonly #buffers = new Set<DeviceBuffer>();
+  readonly #calls = new KernelCalls();
+  readonly #tapes = new TapeKeeper();
   #uploads = 0;
   #reads = 0;
   #disposed: Promise<void> | null = null;
@@ -71,34 +84,28 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
   }
 
   readonly kernels: Kernels = {
-    sliceTime: (x, t) => sliceTime(this.#checked('sliceTime', { x }), x, t),
-    stackTime: (steps) => stackTime(this.#checked('stackTime', Object.fromEntries(steps.map((s, i) => [`steps[${i}]`, s]))), steps),
-    add: (a, b) => add(this.#checked('add', { a, b }), a, b),
-    rnnCellForward: (args) => rnnCellForward(this.#checked('rnnCellForward', { ...args }), args),
-    rnnCellBackward: (args, acc) => rnnCellBackward(this.#checked('rnnCellBackward', { ...args, ...acc }), args, acc),
-    lstmCellForward: (args) => lstmCellForward(this.#checked('lstmCellForward', { ...args }), args),
-    lstmCellBackward: (args, acc) => lstmCellBackward(this.#checked('lstmCellBackward', { ...args, ...acc }), args, acc),
-    rnnSequenceForward: (args) => rnnSequenceForward(this.#checked('rnnSequenceForward', { ...args }), args),
-    rnnSequenceBackward: (args) => rnnSequenceBackward(this.#checked('rnnSequenceBackward', { ...args }), args),
-    lstmSequenceForward: (args) => lstmSequenceForward(this.#checked('lstmSequenceForward', { ...args }), args),
-    lstmSequenceBackward: (args) => lstmSequenceBackward(this.#checked('lstmSequenceBackward', { ...args }), args),
-    softmaxOutput: (args) => softmaxOutputSequence(this.#checked('softmaxOutput', { ...args }), args),
-    outputBackward: (args) => outputBackward(this.#checked('outputBackward', { ...args }), args),
+    sliceTime: (x, t) => this.#call('sliceTime', { x }, () => sliceTime(this, x, t)),
+    stackTime: (steps) => this.#call('stackTime', Object.fromEntries(steps.map((s, i) => [`steps[${i}]`, s])), () => stackTime(this, steps)),
+    add: (a, b) => this.#call('add', { a, b }, () => add(this, a, b)),
+    sliceFlat: (t, offset, shape) => this.#call('sliceFlat', { t }, () => sliceFlat(this, t, offset, shape)),
+    concatFlat: (parts, shape) => this.#call('concatFlat', Object.fromEntries(parts.map((p, i) => [`parts[${i}]`, p])), () => concatFlat(this, parts, shape)),
+    maskColumns: (t, keep) => this.#call('maskColumns', { t }, () => maskColumns(this, t, keep)),
+    rnnCellForward: (args) => this.#call('rnnCellForward', args, () => rnnCellForward(this, args)),
+    rnnCellBackward: (args, acc) => this.#call('rnnCellBackward', { ...args, ...acc }, () => rnnCellBackward(this, args, acc)),
+    lstmCellForward: (args) => this.#call('lstmCellForward', args, () => lstmCellForward(this, args)),
+    lstmCellBackward: (args, acc) => this.#call('lstmCellBackward', { ...args, ...acc }, () => lstmCellBackward(this, args, acc)),
+    gruCellForward: (args) => this.#call('gruCellForward', args, () => gruCellForward(this, args)),
+    gruCellBackward: (args, acc) => this.#call('gruCellBackward', { ...args, ...acc }, () => gruCellBackward(this, args, acc)),
+    rnnSequenceForward: (args) => this.#call('rnnSequenceForward', args, () => rnnSequenceForward(this, args)),
+    rnnSequenceBackward: (args) => this.#call('rnnSequenceBackward', args, () => rnnSequenceBackward(this, args)),
+    lstmSequenceForward: (args) => this.#call('lstmSequenceForward', args, () => lstmSequenceForward(this, args)),
+    lstmSequenceBackward: (args) => this.#call('lstmSequenceBackward', args, () => lstmSequenceBackward(this, args)),
+    gruSequenceForward: (args) => this.#call('gruSequenceForward', args, () => gruSequenceForward(this, args)),
+    gruSequenceBackward: (args) => this.#call('gruSequenceBackward', args, () => gruSequenceBackward(this, args)),
+    softmaxOutput: (args) => this.#call('softmaxOutput', args, () => softmaxOutputSequence(this, args)),
+    linearOutput: (args) => this.#call('linearOutput', args, () => linearOutputSequence(this, args)),
+    outputBackward: (args) => this.#call('outputBackward', args, () => outputBackward(this, args)),
   };
-
-  upload(values: DataArray, dtype: DType): DataId {
-    this.#live('upload');
-    this.#checkDType('upload', 'values', dtype);
-    this.#uploads++;
-    const host = values instanceof Float32Array ? values : Float32Array.from(values);
-    const onDevice = this.#runtime.mode === 'webasm' || this.#runtime.mode === 'cpu';
-    const buffer = values.length === 0 || onDevice
-      ? this.#buffer(host, values.length)
-      : this.#buffer(this.#runtime.launch(copyDef('upload', host.length), [host, 0], [host.length]), host.length);
-    const id = this.#addView(buffer, 0, values.length, dtype);
-    buffer.releaseRef();
-    return id;
-  }
 
   read(id: DataId): DataArray {
     this.#live('read');
@@ -148,20 +155,20 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
   disposeAsync(): Promise<void> {
     if (this.#disposed !== null) return this.#disposed;
     for (const id of [...this.#views.keys()]) this.release(id);
+    this.#tapes.releaseAll();
     this.#disposed = this.#runtime.destroy();
     return this.#disposed;
   }
 
-  // GpuContext, used by the kernels.
+  // GpuContext, used by the kernels while `#call` runs them.
   run(def: KernelDef, inputs: readonly KernelInput[]): DeviceBuffer {
-    if (def.size === 0) return this.#buffer(new Float32Array(0), 0);
-    const held: DeviceBuffer[] = [];
+    if (def.size === 0) return this.#calls.own(this.#buffer(new Float32Array(0), 0));
+    // Every input is resolved (a tensor may be disposed, or upload and fail) before any is retained.
     const slots: (View | number)[] = inputs.map((input) => {
       if (typeof input === 'number') return input;
-      const view = input instanceof DeviceBuffer ? { buffer: input, offset: 0 } : input instanceof Tensor ? this.#view(def.name, input.dataIdOn(this)) : input;
-      held.push(view.buffer.retain());
-      return view;
+      return input instanceof DeviceBuffer ? { buffer: input, offset: 0 } : input instanceof Tensor ? this.#view(def.name, input.dataIdOn(this)) : input;
     });
+    const held = slots.flatMap((slot) => (typeof slot === 'number' ? [] : [slot.buffer.retain()]));
     const releaseInputs = (): void => held.forEach((b) => b.releaseRef());
     const lengths = held.map((b) => b.length);
     const args = (values: readonly DeviceValue[]): (DeviceValue | number)[] => {
@@ -170,14 +177,14 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
     };
     if (held.every((b) => !b.isPending) && !this.#runtime.isAsync) {
       try {
-        return this.#buffer(this.#runtime.launch(def, args(held.map((b) => b.valueSync(def.name))), lengths), def.size);
+        return this.#calls.own(this.#buffer(this.#runtime.launch(def, args(held.map((b) => b.valueSync(def.name))), lengths), def.size));
       } finally {
         releaseInputs();
       }
     }
     const launched = Promise.all(held.map((b) => b.value(def.name))).then((values) => this.#runtime.launch(def, args(values), lengths));
     launched.then(releaseInputs, releaseInputs);
-    return this.#buffer(launched, def.size);
+    return this.#calls.own(this.#buffer(launched, def.size));
   }
 
   view(buffer: DeviceBuffer, offset: number, shape: readonly number[], dtype: DType): Tensor {
@@ -185,14 +192,56 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
     return Tensor.fromDevice(this, this.#addView(buffer, offset, size, dtype), shape);
   }
 
-  hold(fn: string, tensor: Tensor): BufferSlice {
-    const view = this.#view(fn, tensor.dataIdOn(this));
-    view.buffer.retain();
+  hold(tensor: Tensor): BufferSlice {
+    const view = this.#view(this.#calls.name('hold'), tensor.dataIdOn(this));
+    this.#calls.own(view.buffer.retain());
     return view;
   }
 
+  retain(buffer: DeviceBuffer): DeviceBuffer {
+    return this.#calls.own(buffer.retain());
+  }
+
+  fromHost(values: Float32Array): DeviceBuffer {
+    return this.#calls.own(this.#uploadBuffer(values));
+  }
+
+  upload(values: DataArray, dtype: DType): DataId {
+    this.#live('upload');
+    this.#checkDType('upload', 'values', dtype);
+    const buffer = this.#uploadBuffer(values instanceof Float32Array ? values : Float32Array.from(values));
+    const id = this.#addView(buffer, 0, values.length, dtype);
+    buffer.releaseRef();
+    return id;
+  }
+
   free(...buffers: DeviceBuffer[]): void {
-    for (const buffer of buffers) buffer.releaseRef();
+    this.#calls.free(buffers);
+  }
+
+  keepForTape(tape: SequenceTape, buffers: readonly DeviceBuffer[]): () => void {
+    return this.#tapes.keep(tape, buffers);
+  }
+
+  /**
+   * Runs the kernel `fn` as one call (`KernelCalls`): the backend live and every tensor argument's
+   * dtype checked first, then `body` with the buffers it makes released when it returns or throws.
+   */
+  #call<T>(fn: string, args: object, body: () => T): T {
+    this.#live(fn);
+    for (const [arg, value] of Object.entries(args)) {
+      if (value instanceof Tensor) this.#checkDType(fn, arg, value.dtype);
+    }
+    return this.#calls.run(fn, body);
+  }
+
+  /** Host float32 values on the device, one reference for the caller: a copy launch, or the array itself where the device is the host. */
+  #uploadBuffer(host: Float32Array): DeviceBuffer {
+    this.#uploads++;
+    const onDevice = this.#runtime.mode === 'webasm' || this.#runtime.mode === 'cpu';
+    return host.length === 0 || onDevice
+      ? this.#buffer(host, host.length)
+      : this.#buffer(this.#runtime.launch(copyDef('upload', host.length), [host, 0], [host.length]), host.length);
   }
 
   #buffer(result: DeviceValue | Promise<DeviceValue>, length: number): DeviceBuffer {
@@ -222,21 +271,13 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
     return id.dtype === 'float64' ? Float64Array.from(part) : part;
   }
 
-  /** Checks the backend is live and every tensor argument's dtype before any work; returns `this` as the kernels' context. */
-  #checked(fn: string, args: Readonly<Record<string, unknown>>): GpuContext {
-    this.#live(fn);
-    for (const [arg, value] of Object.entries(args)) {
-      if (value instanceof Tensor) this.#checkDType(fn, arg, value.dtype);
-    }
-    return this;
-  }
-
   #checkDType(fn: string, arg: string, dtype: DType): void {
     if (dtype === 'float64' && this.#float64 === 'reject') {
+      const kernel = publicName(fn) === fn ? '' : ` (in its kernel ${fn})`;
       throw new BackendError(
-        fn,
+        publicName(fn),
         'gpujs',
-        `${arg} is float64 but this backend computes in float32: make float32 tensors (e.g. rng.randnAs(shape, 'float32')) or create the backend with { float64: 'compute-in-float32' }`,
+        `${arg} is float64${kernel} but this backend was created with { float64: 'reject' } and computes in float32 only: make float32 tensors (e.g. rng.randnAs(shape, 'float32')) or create the backend without that option (float64 is then computed in float32)`,
       );
     }
   }
@@ -262,5 +303,5 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
  */
 export async function createGpuJsBackend(options: GpuJsBackendOptions = {}): Promise<GpuJsBackend> {
   const runtime = await GpuRuntime.create(options.mode);
-  return new GpuJsBackendImpl(runtime, options.float64 ?? 'reject');
+  return new GpuJsBackendImpl(runtime, options.float64 ?? 'compute-in-float32');
 }

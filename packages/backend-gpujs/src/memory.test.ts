@@ -1,3 +1,4 @@
+import { lstmForward, rnnCellForward } from '@rnn/cells';
 import { BackendError, RandomState, type Tensor } from '@rnn/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpuJsBackend, type GpuJsBackend } from './index.js';
@@ -63,21 +64,32 @@ describe('gpujs dispose and errors', () => {
     expect(() => backend.kernels.add(a, a)).toThrow(BackendError);
   });
 
-  it('refuses float64 tensors by default, naming the kernel and argument', async () => {
+  it('computes float64 tensors in float32 by default: outputs keep dtype float64, values are float32 results', async () => {
     const backend = await createGpuJsBackend({ mode: requiredMode() });
-    const x = new RandomState(1).randn(2, 2);
-    expect(() => backend.kernels.add(x, x)).toThrow(/add: \[gpujs\] a is float64/);
-    expect(backend.memory()).toEqual({ tensors: 0, bytes: 0 });
-    await backend.disposeAsync();
-  });
-
-  it("computes float64 tensors in float32 with { float64: 'compute-in-float32' }", async () => {
-    const backend = await createGpuJsBackend({ mode: requiredMode(), float64: 'compute-in-float32' });
     const x = new RandomState(1).randn(2, 2);
     const sum = backend.kernels.add(x, x);
     expect(sum.dtype).toBe('float64');
     const expected = Array.from(x.dataSync(), (v) => 2 * Math.fround(v));
     expect(Array.from(await sum.data())).toEqual(expected);
+    await backend.disposeAsync();
+  });
+
+  it("with { float64: 'reject' } refuses float64 before any work, naming the public function, the kernel and the argument", async () => {
+    const backend = await createGpuJsBackend({ mode: requiredMode(), float64: 'reject' });
+    const rng = new RandomState(1);
+    const [nX, nA, m, T] = [3, 5, 4, 2];
+    const w = (): Tensor => rng.randn(nA, nA + nX);
+    const b = (): Tensor => rng.randn(nA, 1);
+    const p = { Wf: w(), bf: b(), Wi: w(), bi: b(), Wc: w(), bc: b(), Wo: w(), bo: b(), Wy: rng.randn(2, nA), by: rng.randn(2, 1) };
+    const call = (): unknown => lstmForward(rng.randn(nX, m, T), rng.randn(nA, m), p, { backend });
+    expect(call).toThrow(BackendError);
+    expect(call).toThrow(/^lstmForward\/layersForward: \[gpujs\] x is float64 \(in its kernel lstmSequenceForward\) but this backend was created with \{ float64: 'reject' \}/);
+    expect(call).toThrow(expect.objectContaining({ fn: 'lstmForward/layersForward', backend: 'gpujs' }));
+    expect(() => rnnCellForward(rng.randn(nX, m), rng.randn(nA, m), { Waa: rng.randn(nA, nA), Wax: rng.randn(nA, nX), Wya: rng.randn(2, nA), ba: b(), by: rng.randn(2, 1) }, { backend }))
+      .toThrow(/^rnnCellForward: \[gpujs\] xt is float64 but/);
+    expect(backend.memory()).toEqual({ tensors: 0, bytes: 0 });
+    const f32 = rng.randnAs([2, 2], 'float32');
+    expect(Array.from(await backend.kernels.add(f32, f32).data())).toEqual(Array.from(f32.dataSync(), (v) => 2 * v));
     await backend.disposeAsync();
   });
 

@@ -1,4 +1,4 @@
-import { disposeCaches, lstmBackward, lstmForward, rnnBackward, rnnForward } from '@rnn/cells';
+import { disposeCaches, gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from '@rnn/cells';
 import { RandomState, type Tensor } from '@rnn/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpuJsBackend, type GpuJsBackend } from './index.js';
@@ -12,7 +12,7 @@ interface Launches {
 }
 
 /**
- * Launches per time step of `lstmForward`/`rnnForward` and their backward through `@rnn/cells`, from
+ * Launches per time step of `lstmForward`/`gruForward`/`rnnForward` and their backward through `@rnn/cells`, from
  * the difference between a `T = 40` and a `T = 20` run: what runs once per sequence (the input
  * projection, the output layer, the weight gradients) cancels, what runs per step remains. A first
  * run uploads the parameters, so it is left out.
@@ -64,6 +64,36 @@ describe('gpujs launches per time step of a sequence', () => {
       };
     });
     console.info(`LSTM launches per step: forward ${perStep.forward}, backward ${perStep.backward}`);
+    expect(perStep.forward).toBeLessThanOrEqual(3);
+    expect(perStep.backward).toBeLessThanOrEqual(4);
+  });
+
+  it('GRU: at most 3 forward and 4 backward, whatever the length', () => {
+    const rng = new RandomState(9);
+    const gate = (): Tensor => draw(rng, nA, nA + nX);
+    const bias = (): Tensor => draw(rng, nA, 1);
+    const p = {
+      Wz: gate(), bz: bias(), Wr: gate(), br: bias(), Whx: draw(rng, nA, nX), bhx: bias(), Whh: draw(rng, nA, nA), bhh: bias(),
+      Wy: draw(rng, nY, nA), by: draw(rng, nY, 1),
+    };
+    const a0 = draw(rng, nA, m);
+    const perStep = launchesPerStep(backend, (T) => {
+      const x = draw(rng, nX, m, T);
+      const da = draw(rng, nA, m, T);
+      let out: ReturnType<typeof gruForward> | undefined;
+      return {
+        forward: () => {
+          out = gruForward(x, a0, p, { backend });
+        },
+        backward: () => {
+          if (out === undefined) throw new Error('forward first');
+          const grads = gruBackward(da, out.caches, { backend });
+          for (const t of [...Object.values(grads), out.a, out.yPred, x, da]) t.dispose();
+          disposeCaches(out.caches);
+        },
+      };
+    });
+    console.info(`GRU launches per step: forward ${perStep.forward}, backward ${perStep.backward}`);
     expect(perStep.forward).toBeLessThanOrEqual(3);
     expect(perStep.backward).toBeLessThanOrEqual(4);
   });

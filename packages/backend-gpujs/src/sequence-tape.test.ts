@@ -1,5 +1,6 @@
 import { createCpuBackend } from '@rnn/backend-cpu';
-import { BackendError, RandomState, type Backend, type Tensor } from '@rnn/tensor';
+import { BackendError, RandomState, tidy, type Backend, type Tensor } from '@rnn/tensor';
+import { collectGarbage } from '@rnn/tensor/testing/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpuJsBackend, type GpuJsBackend } from './index.js';
 import { requiredMode } from './testing/expected-mode.js';
@@ -26,6 +27,10 @@ describe('gpujs sequence tapes', () => {
     Wc: draw(nA, nA + nX), bc: draw(nA, 1), Wo: draw(nA, nA + nX), bo: draw(nA, 1),
   };
   const rnn = { x: lstm.x, a0: lstm.a0, Waa: draw(nA, nA), Wax: draw(nA, nX), ba: draw(nA, 1) };
+  const gru = {
+    x: lstm.x, a0: lstm.a0, Wz: draw(nA, nA + nX), bz: draw(nA, 1), Wr: draw(nA, nA + nX), br: draw(nA, 1),
+    Whx: draw(nA, nX), bhx: draw(nA, 1), Whh: draw(nA, nA), bhh: draw(nA, 1),
+  };
   const da = draw(nA, m, T);
   const lstmBackward = (b: Backend, tape: Parameters<Backend['kernels']['lstmSequenceBackward']>[0]['tape']) => () =>
     b.kernels.lstmSequenceBackward({ da, tape, Wf: lstm.Wf, Wi: lstm.Wi, Wc: lstm.Wc, Wo: lstm.Wo });
@@ -39,6 +44,10 @@ describe('gpujs sequence tapes', () => {
     const rnnTape = gpu.kernels.rnnSequenceForward(rnn).tape;
     expect(lstmBackward(gpu, rnnTape)).toThrow(/lstmSequenceBackward: \[gpujs\] the tape was not made by this backend's lstmSequenceForward/);
     expect(() => gpu.kernels.rnnSequenceBackward({ da, tape: fromOther, Waa: rnn.Waa, Wax: rnn.Wax })).toThrow(/rnnSequenceBackward: \[gpujs\]/);
+    expect(() => gpu.kernels.gruSequenceBackward({ da, tape: rnnTape, Wz: gru.Wz, Wr: gru.Wr, Whx: gru.Whx, Whh: gru.Whh }))
+      .toThrow(/gruSequenceBackward: \[gpujs\] the tape was not made by this backend's gruSequenceForward/);
+    const gruTape = gpu.kernels.gruSequenceForward(gru).tape;
+    expect(lstmBackward(gpu, gruTape)).toThrow(/lstmSequenceBackward: \[gpujs\] the tape was not made/);
     cpu.dispose();
   });
 
@@ -65,5 +74,40 @@ describe('gpujs sequence tapes', () => {
     for (const t of [...Object.values(g), ...Object.values(expected)]) t.dispose();
     out.tape.dispose();
     expect(gpu.memory()).toEqual(before);
+  });
+
+  it('a tape dropped without dispose() gives its device memory back once it is garbage collected', async () => {
+    for (const shared of [...Object.values(gru), da]) shared.dataIdOn(gpu);
+    await collectGarbage(); // what earlier tests dropped
+    const before = gpu.deviceMemory();
+    const drop = (): void => {
+      const out = gpu.kernels.gruSequenceForward({ ...gru, reverse: true, lengths: [T, 1] });
+      for (const t of [out.a, ...out.steps.flatMap((s) => Object.values(s))]) t.dispose();
+      expect(gpu.deviceMemory().bytes, 'the tape holds the states and gates').toBeGreaterThan(before.bytes);
+    };
+    drop();
+    await collectGarbage();
+    expect(gpu.deviceMemory()).toEqual(before);
+  });
+
+  it('a tape made inside tidy() is disposed when tidy returns, unless returned', () => {
+    const kept = tidy(() => {
+      const thrown = gpu.kernels.lstmSequenceForward(lstm).tape;
+      return { thrown, kept: gpu.kernels.rnnSequenceForward(rnn).tape };
+    });
+    expect(kept.thrown.isDisposed).toBe(false);
+    const inner = tidy(() => {
+      gpu.kernels.gruSequenceForward(gru);
+      return gpu.kernels.lstmSequenceForward(lstm).a;
+    });
+    expect(inner.isDisposed).toBe(false);
+    let made: { isDisposed: boolean } | undefined;
+    tidy(() => {
+      made = gpu.kernels.lstmSequenceForward(lstm).tape;
+    });
+    expect(made?.isDisposed).toBe(true);
+    kept.thrown.dispose();
+    kept.kept.dispose();
+    inner.dispose();
   });
 });

@@ -1,6 +1,6 @@
-import { BackendError, type Backend, type DType, type SequenceTape } from '@rnn/tensor';
+import { BackendError, track, type Backend, type DType, type SequenceTape } from '@rnn/tensor';
 import type { DeviceBuffer } from './device-buffer.js';
-import type { BufferSlice } from './gpu-context.js';
+import type { BufferSlice, GpuContext } from './gpu-context.js';
 
 /** Sizes of the sequence a tape was recorded on: `x (nX, m, T)`, states `(nA, m)`. */
 export interface SequenceSizes {
@@ -12,71 +12,111 @@ export interface SequenceSizes {
 }
 
 /**
- * What a gpu.js sequence forward keeps for its backward: one reference (`DeviceBuffer.retain`) on
- * each device buffer it reads, so they outlive the tensors a user disposes. `dispose()` gives them
- * back, once; a backward refuses a disposed tape (`openTape`).
+ * How a sequence forward walked its steps, which its backward walks back: from the last step to
+ * the first when `reverse`, and with per-example `lengths` `(m)` on the device (float32), or null
+ * when every example ran every step.
+ */
+export interface DeviceWalk {
+  readonly reverse: boolean;
+  readonly lengths: DeviceBuffer | null;
+}
+
+/**
+ * What a gpu.js sequence forward keeps for its backward: one reference on each device buffer it
+ * reads, so they outlive the tensors a user disposes. `dispose()` gives them back, once; so does
+ * garbage collection of an undisposed tape (the backend's `TapeKeeper`), and a `tidy` or
+ * `disposeOnError` scope open when the tape was made (`track`). A backward refuses a disposed
+ * tape (`openTape`).
  */
 export abstract class DeviceTape implements SequenceTape {
   readonly backend: Backend;
   readonly sizes: SequenceSizes;
-  #held: readonly DeviceBuffer[] | null;
+  readonly walk: DeviceWalk;
+  #release: (() => void) | null;
 
-  /** Takes a reference of its own on every buffer in `held`. */
-  protected constructor(backend: Backend, sizes: SequenceSizes, held: readonly DeviceBuffer[]) {
-    this.backend = backend;
+  /** Takes a reference of its own on every buffer in `held` and on the walk's lengths. */
+  protected constructor(ctx: GpuContext, sizes: SequenceSizes, walk: DeviceWalk, held: readonly DeviceBuffer[]) {
+    this.backend = ctx.backend;
     this.sizes = sizes;
-    this.#held = held.map((buffer) => buffer.retain());
+    this.walk = walk;
+    this.#release = ctx.keepForTape(this, walk.lengths === null ? held : [...held, walk.lengths]);
+    track(this);
   }
 
   get isDisposed(): boolean {
-    return this.#held === null;
+    return this.#release === null;
   }
 
   dispose(): void {
-    const held = this.#held;
-    if (held === null) return;
-    this.#held = null;
-    for (const buffer of held) buffer.releaseRef();
+    const release = this.#release;
+    if (release === null) return;
+    this.#release = null;
+    release();
   }
 }
 
-/** `rnnSequenceForward`'s tape: `x (nX, m, T)`, `a0 (nA, m)` and the hidden states `a (nA, m, T)`. */
+/** `rnnSequenceForward`'s tape: `x (nX, m, T)`, `a0 (nA, m)` and the states carried after each step, `a (nA, m, T)` (not masked). */
 export class RnnTape extends DeviceTape {
   constructor(
-    backend: Backend,
+    ctx: GpuContext,
     sizes: SequenceSizes,
+    walk: DeviceWalk,
     /** Inputs of every step, time last. */
     readonly x: BufferSlice,
     /** Initial hidden state. */
     readonly a0: BufferSlice,
-    /** Hidden states of every step, time last. */
+    /** The hidden state carried after each time step, time last. */
     readonly a: DeviceBuffer,
   ) {
-    super(backend, sizes, [x.buffer, a0.buffer, a]);
+    super(ctx, sizes, walk, [x.buffer, a0.buffer, a]);
   }
 }
 
 /**
- * `lstmSequenceForward`'s tape: `x (nX, m, T)`, `a0` and `c0 (nA, m)`, the states `[c; a]`
- * `(2·nA·m, T)` (time last, so `c` starts at 0 and `a` at `nA·m·T`) and each step's gates
- * `[ft; it; cct; ot]` `(4, nA, m)`.
+ * `lstmSequenceForward`'s tape: `x (nX, m, T)`, `a0` and `c0 (nA, m)`, the states carried after
+ * each time step `[c; a]` `(2·nA·m, T)` (time last, so `c` starts at 0 and `a` at `nA·m·T`) and
+ * each time step's gates `[ft; it; cct; ot]` `(4, nA, m)`.
  */
 export class LstmTape extends DeviceTape {
   constructor(
-    backend: Backend,
+    ctx: GpuContext,
     sizes: SequenceSizes,
+    walk: DeviceWalk,
     /** Inputs of every step, time last. */
     readonly x: BufferSlice,
     /** Initial hidden state. */
     readonly a0: BufferSlice,
     /** Initial cell state. */
     readonly c0: BufferSlice,
-    /** Cell and hidden states of every step, `[c; a]`, time last. */
+    /** Cell and hidden states carried after each time step, `[c; a]`, time last. */
     readonly states: DeviceBuffer,
-    /** Each step's gate activations. */
+    /** Each time step's gate activations. */
     readonly gates: readonly DeviceBuffer[],
   ) {
-    super(backend, sizes, [x.buffer, a0.buffer, c0.buffer, states, ...gates]);
+    super(ctx, sizes, walk, [x.buffer, a0.buffer, c0.buffer, states, ...gates]);
+  }
+}
+
+/**
+ * `gruSequenceForward`'s tape: `x (nX, m, T)`, `a0 (nA, m)`, `[hct; a]` `(2·nA·m, T)` (the
+ * candidate and the state carried after each time step, time last) and each time step's
+ * `[zt; rt; hh]` `(3, nA, m)`.
+ */
+export class GruTape extends DeviceTape {
+  constructor(
+    ctx: GpuContext,
+    sizes: SequenceSizes,
+    walk: DeviceWalk,
+    /** Inputs of every step, time last. */
+    readonly x: BufferSlice,
+    /** Initial hidden state. */
+    readonly a0: BufferSlice,
+    /** Candidates and hidden states after each time step, `[hct; a]`, time last. */
+    readonly states: DeviceBuffer,
+    /** Each time step's `[zt; rt; hh]`. */
+    readonly gates: readonly DeviceBuffer[],
+  ) {
+    super(ctx, sizes, walk, [x.buffer, a0.buffer, states, ...gates]);
   }
 }
 
@@ -92,4 +132,39 @@ export function openTape<T extends DeviceTape>(fn: string, tape: SequenceTape, k
   }
   if (tape.isDisposed) throw new BackendError(fn, 'gpujs', `the tape was disposed: run ${forward} again, and dispose its tape after the backward`);
   return tape;
+}
+
+/** The device buffers one tape holds: what the `TapeKeeper`'s registry keeps for it, never the tape itself. */
+interface TapeRecord {
+  readonly buffers: readonly DeviceBuffer[];
+}
+
+/**
+ * A backend's live tapes: references on the buffers each one reads, given back by the tape's
+ * `dispose()`, by garbage collection of a tape nobody disposed (a `FinalizationRegistry` whose
+ * held value is the record of buffers, so it never keeps the tape alive), or by `releaseAll()`
+ * when the backend is disposed.
+ */
+export class TapeKeeper {
+  readonly #live = new Set<TapeRecord>();
+  readonly #registry = new FinalizationRegistry<TapeRecord>((record) => this.#release(record));
+
+  /** Takes one reference on each of `buffers` for `tape`; the returned function gives them back (once). */
+  keep(tape: SequenceTape, buffers: readonly DeviceBuffer[]): () => void {
+    const record: TapeRecord = { buffers: buffers.map((buffer) => buffer.retain()) };
+    this.#live.add(record);
+    this.#registry.register(tape, record, record);
+    return () => this.#release(record);
+  }
+
+  /** Gives back what every live tape holds. */
+  releaseAll(): void {
+    for (const record of [...this.#live]) this.#release(record);
+  }
+
+  #release(record: TapeRecord): void {
+    if (!this.#live.delete(record)) return;
+    this.#registry.unregister(record);
+    for (const buffer of record.buffers) buffer.releaseRef();
+  }
 }

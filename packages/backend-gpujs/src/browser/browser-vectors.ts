@@ -1,5 +1,5 @@
 import { createCpuBackend } from '@rnn/backend-cpu';
-import { BackendError, RandomState, Tensor, type Backend, type LstmStepTensors, type RnnStepTensors } from '@rnn/tensor';
+import { BackendError, RandomState, Tensor, type Backend, type GruStepTensors, type LstmStepTensors, type RnnStepTensors, type SequenceOptions } from '@rnn/tensor';
 import { compareClose, CONFORMANCE_SIZES, SEQUENCE_SIZES, type Tolerance } from '@rnn/tensor/testing';
 import { createGpuJsBackend, type RequestedMode } from '../index.js';
 import { GPUJS_TOLERANCES } from '../testing/tolerances.js';
@@ -50,13 +50,14 @@ async function compareSequences(cpu: Backend, gpu: Backend): Promise<VectorResul
     const bias = (): Tensor => d(nA, 1);
     const lstm = { x: d(nX, m, T), a0: d(nA, m), c0: d(nA, m), Wf: w(), bf: bias(), Wi: w(), bi: bias(), Wc: w(), bc: bias(), Wo: w(), bo: bias() };
     const rnn = { x: lstm.x, a0: lstm.a0, Waa: half(nA, nA), Wax: half(nA, nX), ba: bias() };
+    const gru = { x: lstm.x, a0: lstm.a0, Wz: w(), bz: bias(), Wr: w(), br: bias(), Whx: half(nA, nX), bhx: bias(), Whh: half(nA, nA), bhh: bias() };
     const out = { W: d(nY, nA), b: d(nY, 1) };
     const da = d(nA, m, T);
     const dz = d(nY, m, T);
     results.push(...(await compare(`lstmSequenceForward ${size}`, 'values', (b) => {
       const f = b.kernels.lstmSequenceForward(lstm);
       const last = f.steps[T - 1] as LstmStepTensors;
-      return { a: f.a, c: f.c, yPred: b.kernels.softmaxOutput({ a: f.a, ...out }), ...prefixed('steps[T-1].', { ...last }) };
+      return { a: f.a, c: f.c, yPred: b.kernels.softmaxOutput({ a: f.a, ...out }), logits: b.kernels.linearOutput({ a: f.a, ...out }), ...prefixed('steps[T-1].', { ...last }) };
     }, cpu, gpu, T)));
     results.push(...(await compare(`lstmSequenceBackward ${size}`, 'gradients', (b) => {
       const { tape } = b.kernels.lstmSequenceForward(lstm);
@@ -70,7 +71,52 @@ async function compareSequences(cpu: Backend, gpu: Backend): Promise<VectorResul
       const { tape } = b.kernels.rnnSequenceForward(rnn);
       return { ...b.kernels.rnnSequenceBackward({ da, tape, Waa: rnn.Waa, Wax: rnn.Wax }) };
     }, cpu, gpu, T)));
+    results.push(...(await compare(`gruSequenceForward ${size}`, 'values', (b) => {
+      const f = b.kernels.gruSequenceForward(gru);
+      return { a: f.a, ...prefixed('steps[0].', { ...(f.steps[0] as GruStepTensors) }), ...prefixed('steps[T-1].', { ...(f.steps[T - 1] as GruStepTensors) }) };
+    }, cpu, gpu, T)));
+    results.push(...(await compare(`gruSequenceBackward ${size}`, 'gradients', (b) => {
+      const { tape } = b.kernels.gruSequenceForward(gru);
+      return { ...b.kernels.gruSequenceBackward({ da, tape, Wz: gru.Wz, Wr: gru.Wr, Whx: gru.Whx, Whh: gru.Whh }) };
+    }, cpu, gpu, T)));
     results.push(...(await compare(`outputBackward ${size}`, 'gradients', (b) => ({ ...b.kernels.outputBackward({ dz, a: da, W: out.W }) }), cpu, gpu, T)));
+  }
+  return results;
+}
+
+/** Per-example lengths of `m` examples over `T` steps: `T, T − 1, …, 0`, then again, so the full and the empty walk both occur once `m > T`. */
+function lengthsFor(m: number, T: number): number[] {
+  return Array.from({ length: m }, (_, j) => T - (j % (T + 1)));
+}
+
+/** Every cell's sequence kernels walking with per-example lengths, forward and in reverse, forward and backward. */
+async function compareWalks(cpu: Backend, gpu: Backend): Promise<VectorResult[]> {
+  const results: VectorResult[] = [];
+  for (const [nX, nA, , m, T] of SEQUENCE_SIZES.filter(([, , , m]) => m > 1)) {
+    const r = new RandomState(7000 + nX * 10 + nA);
+    const d = (...shape: number[]): Tensor => r.randnAs(shape, 'float32');
+    const half = (...shape: number[]): Tensor => Tensor.fromHost(d(...shape).dataSync().map((v) => v / 2), shape, 'float32');
+    const w = (): Tensor => half(nA, nA + nX);
+    const bias = (): Tensor => d(nA, 1);
+    const [x, a0, c0, da] = [d(nX, m, T), d(nA, m), d(nA, m), d(nA, m, T)];
+    const rnn = { Waa: half(nA, nA), Wax: half(nA, nX), ba: bias() };
+    const lstm = { Wf: w(), bf: bias(), Wi: w(), bi: bias(), Wc: w(), bc: bias(), Wo: w(), bo: bias() };
+    const gru = { Wz: w(), bz: bias(), Wr: w(), br: bias(), Whx: half(nA, nX), bhx: bias(), Whh: half(nA, nA), bhh: bias() };
+    for (const walk of [{ lengths: lengthsFor(m, T) }, { reverse: true, lengths: lengthsFor(m, T) }] as SequenceOptions[]) {
+      const label = `n_x=${nX} n_a=${nA} m=${m} T_x=${T} ${walk.reverse === true ? 'reverse, ' : ''}lengths ${walk.lengths?.join(' ')}`;
+      results.push(...(await compare(`rnnSequence walk ${label}`, 'gradients', (b) => {
+        const f = b.kernels.rnnSequenceForward({ x, a0, ...rnn, ...walk });
+        return { a: f.a, ...prefixed('grad.', { ...b.kernels.rnnSequenceBackward({ da, tape: f.tape, ...rnn }) }) };
+      }, cpu, gpu, T)));
+      results.push(...(await compare(`lstmSequence walk ${label}`, 'gradients', (b) => {
+        const f = b.kernels.lstmSequenceForward({ x, a0, c0, ...lstm, ...walk });
+        return { a: f.a, c: f.c, ...prefixed('grad.', { ...b.kernels.lstmSequenceBackward({ da, tape: f.tape, ...lstm }) }) };
+      }, cpu, gpu, T)));
+      results.push(...(await compare(`gruSequence walk ${label}`, 'gradients', (b) => {
+        const f = b.kernels.gruSequenceForward({ x, a0, ...gru, ...walk });
+        return { a: f.a, ...prefixed('grad.', { ...b.kernels.gruSequenceBackward({ da, tape: f.tape, ...gru }) }) };
+      }, cpu, gpu, T)));
+    }
   }
   return results;
 }
@@ -82,9 +128,10 @@ function prefixed(prefix: string, tensors: Readonly<Record<string, Tensor>>): Ou
 
 /**
  * The browser half of the conformance check: creates the CPU backend and a gpujs backend in
- * `mode`, runs `sliceTime`, `stackTime`, `add`, each cell kernel forward and backward on the
- * conformance sizes and each sequence kernel on the sequence sizes, and compares every output
- * within the gpujs tolerances.
+ * `mode`, runs the time-axis and flat kernels, each cell kernel forward and backward on the
+ * conformance sizes, each sequence kernel on the sequence sizes and every cell's sequence kernels
+ * walking with per-example lengths, forward and in reverse, and compares every output within the
+ * gpujs tolerances.
  */
 export async function runBrowserVectors(mode: RequestedMode): Promise<BrowserReport> {
   const cpu = createCpuBackend();
@@ -94,7 +141,11 @@ export async function runBrowserVectors(mode: RequestedMode): Promise<BrowserRep
   const x = rng.randnAs([3, 4, 5], 'float32');
   results.push(...(await compare('time axis', 'values', (b) => {
     const steps = [0, 1, 2, 3, 4].map((t) => b.kernels.sliceTime(x, t));
-    return { slice: steps[2] as Tensor, stack: b.kernels.stackTime(steps), add: b.kernels.add(steps[0] as Tensor, steps[1] as Tensor) };
+    const joined = b.kernels.concatFlat([x, steps[1] as Tensor, x], [11, 12]);
+    return {
+      slice: steps[2] as Tensor, stack: b.kernels.stackTime(steps), add: b.kernels.add(steps[0] as Tensor, steps[1] as Tensor),
+      concatFlat: joined, sliceFlat: b.kernels.sliceFlat(joined, 60, [3, 4]), maskColumns: b.kernels.maskColumns(x, [true, false, false, true, true]),
+    };
   }, cpu, gpu)));
   for (const [nX, nA, nY, m] of CONFORMANCE_SIZES) {
     const size = `n_x=${nX} n_a=${nA} n_y=${nY} m=${m}`;
@@ -122,8 +173,19 @@ export async function runBrowserVectors(mode: RequestedMode): Promise<BrowserRep
       const first = b.kernels.lstmCellBackward(args);
       return { ...b.kernels.lstmCellBackward({ ...args, daCarry }, first) };
     }, cpu, gpu)));
+    const gru = {
+      xt: d(nX, m), aPrev: d(nA, m), Wz: w(), bz: bias(), Wr: w(), br: bias(), Whx: d(nA, nX), bhx: bias(), Whh: d(nA, nA), bhh: bias(), Wy: d(nY, nA), by: d(nY, 1),
+    };
+    results.push(...(await compare(`gruCellForward ${size}`, 'values', (b) => ({ ...b.kernels.gruCellForward(gru) }), cpu, gpu)));
+    results.push(...(await compare(`gruCellBackward ${size}`, 'gradients', (b) => {
+      const f = b.kernels.gruCellForward(gru);
+      const args = { daNext, zt: f.zt, rt: f.rt, hct: f.hct, hh: f.hh, ...gru };
+      const { dxt: _dxt, daPrev: _daPrev, ...first } = b.kernels.gruCellBackward(args);
+      return { ...b.kernels.gruCellBackward({ ...args, daCarry }, first) };
+    }, cpu, gpu)));
   }
   results.push(...(await compareSequences(cpu, gpu)));
+  results.push(...(await compareWalks(cpu, gpu)));
   if (gpu.mode === 'webgpu') {
     const pending = gpu.kernels.add(x, x);
     let thrown: unknown = null;

@@ -28,9 +28,11 @@ function affineKernel(
  * `[Aᵀ·d; Bᵀ·d]` `(colsA + colsB, M)` from `A (R, colsA)`, `B (R, colsB)`, `d (R, M)`, from row
  * `rowFrom` on (the output size says how many rows): row `r < colsA` is `Σ_{k<R} A[k, r]·d[k, c]`,
  * row `colsA + q` is `Σ_{k<R} B[k, q]·d[k, c]`. For `z = [A | B]·[p; x] + b` that is `[dp; dx]`.
+ * With `pass = 1`, row `r < colsA` also adds `d[R + r, c]`: a gradient `(colsA, M)` stored after
+ * `d`'s `R` rows that passes through (the examples an RNN step did not run for).
  */
 function affineInputGradKernel(
-  this: KernelThis<{ R: number; colsA: number; colsB: number; M: number; rowFrom: number }>,
+  this: KernelThis<{ R: number; colsA: number; colsB: number; M: number; rowFrom: number; pass: number }>,
   A: DeviceArray, AOff: number, B: DeviceArray, BOff: number, d: DeviceArray, dOff: number,
 ): number {
   const M = this.constants.M;
@@ -41,6 +43,9 @@ function affineInputGradKernel(
   if (r < this.constants.colsA) {
     for (let k = 0; k < this.constants.R; k++) {
       s += A[AOff + k * this.constants.colsA + r]! * d[dOff + k * M + c]!;
+    }
+    if (this.constants.pass === 1) {
+      s += d[dOff + (this.constants.R + r) * M + c]!;
     }
   } else {
     for (let k = 0; k < this.constants.R; k++) {
@@ -110,12 +115,16 @@ export function affine(ctx: GpuContext, name: string, W: KernelInput, a: KernelI
   return ctx.run({ name, source: KERNEL_SOURCES.affineKernel, size: s.R * s.M, constants: { n: s.n, M: s.M, ld: s.ld, col0: s.col0 } } satisfies KernelDefOf<typeof affineKernel>, [W, a, b]);
 }
 
-/** Rows `rowFrom … rowFrom + rows − 1` of `[Aᵀ·d; Bᵀ·d]` (`affineInputGradKernel`), `(rows, M)`, as a kernel to run on `[A, B, d]`. */
+/**
+ * Rows `rowFrom … rowFrom + rows − 1` of `[Aᵀ·d; Bᵀ·d]` (`affineInputGradKernel`), `(rows, M)`, as a
+ * kernel to run on `[A, B, d]`; with `pass`, `d` carries a pass-through gradient after its `R` rows.
+ */
 export function affineInputGradDef(
   name: string,
-  s: { readonly R: number; readonly colsA: number; readonly colsB: number; readonly M: number; readonly rowFrom: number; readonly rows: number },
+  s: { readonly R: number; readonly colsA: number; readonly colsB: number; readonly M: number; readonly rowFrom: number; readonly rows: number; readonly pass?: boolean },
 ): KernelDef {
-  return { name, source: KERNEL_SOURCES.affineInputGradKernel, size: s.rows * s.M, constants: { R: s.R, colsA: s.colsA, colsB: s.colsB, M: s.M, rowFrom: s.rowFrom } } satisfies KernelDefOf<typeof affineInputGradKernel>;
+  const constants = { R: s.R, colsA: s.colsA, colsB: s.colsB, M: s.M, rowFrom: s.rowFrom, pass: s.pass === true ? 1 : 0 };
+  return { name, source: KERNEL_SOURCES.affineInputGradKernel, size: s.rows * s.M, constants } satisfies KernelDefOf<typeof affineInputGradKernel>;
 }
 
 /** `[dA | dB | db]` (`affineWeightGradKernel`) as a kernel to run on `[d, p, x, accA, accB, accb]`. */

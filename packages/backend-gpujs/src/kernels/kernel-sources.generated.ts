@@ -24,6 +24,9 @@ export const KERNEL_SOURCES = {
         for (let k = 0; k < this.constants.R; k++) {
             s += A[AOff + k * this.constants.colsA + r] * d[dOff + k * M + c];
         }
+        if (this.constants.pass === 1) {
+            s += d[dOff + (this.constants.R + r) * M + c];
+        }
     }
     else {
         for (let k = 0; k < this.constants.R; k++) {
@@ -71,31 +74,241 @@ export const KERNEL_SOURCES = {
     }
     return s;
 }`,
-  lstmGateGradKernel: `function lstmGateGradKernel(da, daOff, daCarry, daCarryOff, dcNext, dcNextOff, c, cOff, c0, c0Off, gates, gatesOff, t) {
-    const n = this.constants.nA * this.constants.m;
+  gruGateGradKernel: `function gruGateGradKernel(da, daOff, daCarry, daCarryOff, gates, gatesOff, hct, hctOff, a, aOff, a0, a0Off, len, lenOff, t, before) {
+    const m = this.constants.m;
+    const n = this.constants.nA * m;
     const part = Math.floor((this.thread.x + 0.5) / n);
     const i = this.thread.x - part * n;
-    const at = i * this.constants.T + t;
-    let dA = da[daOff + at];
-    if (this.constants.carryA === 1) {
-        dA += daCarry[daCarryOff + i];
+    let carried = 0;
+    if (this.constants.carry === 1) {
+        carried = daCarry[daCarryOff + i];
     }
+    if (this.constants.masked === 1) {
+        const col = i - Math.floor((i + 0.5) / m) * m;
+        if (t >= len[lenOff + col]) {
+            if (part === 4) {
+                return carried;
+            }
+            return 0;
+        }
+    }
+    const at = i * this.constants.T + t;
+    const dA = da[daOff + at] + carried;
+    const z = gates[gatesOff + i];
+    if (part === 4) {
+        return dA * z;
+    }
+    const h = hct[hctOff + at];
+    if (part === 0) {
+        let aPrev = 0;
+        if (before < 0) {
+            aPrev = a0[a0Off + i];
+        }
+        else {
+            aPrev = a[aOff + i * this.constants.T + before];
+        }
+        return dA * (aPrev - h) * sigmoidGradFromOutput(z);
+    }
+    const dhpre = dA * (1 - z) * tanhGradFromOutput(h);
+    if (part === 3) {
+        return dhpre;
+    }
+    const r = gates[gatesOff + n + i];
+    if (part === 1) {
+        return dhpre * gates[gatesOff + 2 * n + i] * sigmoidGradFromOutput(r);
+    }
+    return dhpre * r;
+}`,
+  gruInputGradKernel: `function gruInputGradKernel(Wz, WzOff, Wr, WrOff, Whh, WhhOff, Whx, WhxOff, dG, dGOff) {
+    const nA = this.constants.nA;
+    const nX = this.constants.nX;
+    const M = this.constants.m;
+    const K = nA + nX;
+    const row = Math.floor((this.thread.x + 0.5) / M);
+    const c = this.thread.x - row * M;
+    const k = this.constants.rowFrom + row;
+    let s = 0;
+    if (k < nA) {
+        for (let r = 0; r < nA; r++) {
+            const d = dGOff + r * M + c;
+            s += Wz[WzOff + r * K + k] * dG[d] + Wr[WrOff + r * K + k] * dG[d + nA * M] + Whh[WhhOff + r * nA + k] * dG[d + 2 * nA * M];
+        }
+        if (this.constants.direct === 1) {
+            s += dG[dGOff + (4 * nA + k) * M + c];
+        }
+        return s;
+    }
+    for (let r = 0; r < nA; r++) {
+        const d = dGOff + r * M + c;
+        s += Wz[WzOff + r * K + k] * dG[d] + Wr[WrOff + r * K + k] * dG[d + nA * M] + Whx[WhxOff + r * nX + k - nA] * dG[d + 3 * nA * M];
+    }
+    return s;
+}`,
+  gruWeightGradKernel: `function gruWeightGradKernel(dG, dGOff, aPrev, aPrevOff, x, xOff, accWz, accWzOff, accWr, accWrOff, accWhh, accWhhOff, accWhx, accWhxOff) {
+    const nA = this.constants.nA;
+    const nX = this.constants.nX;
+    const M = this.constants.m;
+    const K = nA + nX;
+    const i = this.thread.x;
+    let s = 0;
+    if (i < 2 * nA * K) {
+        const g = Math.floor((i + 0.5) / (nA * K));
+        const q = i - g * nA * K;
+        const r = Math.floor((q + 0.5) / K);
+        const k = q - r * K;
+        const d = dGOff + (g * nA + r) * M;
+        if (k < nA) {
+            for (let c = 0; c < M; c++)
+                s += dG[d + c] * aPrev[aPrevOff + k * M + c];
+        }
+        else {
+            for (let c = 0; c < M; c++)
+                s += dG[d + c] * x[xOff + (k - nA) * M + c];
+        }
+        if (this.constants.acc === 1) {
+            if (g === 0)
+                s += accWz[accWzOff + q];
+            if (g === 1)
+                s += accWr[accWrOff + q];
+        }
+        return s;
+    }
+    if (i < 2 * nA * K + nA * nA) {
+        const q = i - 2 * nA * K;
+        const r = Math.floor((q + 0.5) / nA);
+        const k = q - r * nA;
+        const d = dGOff + (2 * nA + r) * M;
+        for (let c = 0; c < M; c++)
+            s += dG[d + c] * aPrev[aPrevOff + k * M + c];
+        if (this.constants.acc === 1) {
+            s += accWhh[accWhhOff + q];
+        }
+        return s;
+    }
+    const q = i - 2 * nA * K - nA * nA;
+    const r = Math.floor((q + 0.5) / nX);
+    const k = q - r * nX;
+    const d = dGOff + (3 * nA + r) * M;
+    for (let c = 0; c < M; c++)
+        s += dG[d + c] * x[xOff + k * M + c];
+    if (this.constants.acc === 1) {
+        s += accWhx[accWhxOff + q];
+    }
+    return s;
+}`,
+  gruCellStateKernel: `function gruCellStateKernel(zr, zrOff, Whh, WhhOff, bhh, bhhOff, Whx, WhxOff, bhx, bhxOff, aPrev, aPrevOff, xt, xtOff) {
+    const nA = this.constants.nA;
+    const nX = this.constants.nX;
+    const m = this.constants.m;
+    const n = nA * m;
+    const part = Math.floor((this.thread.x + 0.5) / n);
+    const i = this.thread.x - part * n;
+    const r = Math.floor((i + 0.5) / m);
+    const c = i - r * m;
+    let hh = bhh[bhhOff + r];
+    for (let k = 0; k < nA; k++) {
+        hh += Whh[WhhOff + r * nA + k] * aPrev[aPrevOff + k * m + c];
+    }
+    if (part === 0) {
+        return hh;
+    }
+    let hx = bhx[bhxOff + r];
+    for (let k = 0; k < nX; k++) {
+        hx += Whx[WhxOff + r * nX + k] * xt[xtOff + k * m + c];
+    }
+    const hct = tanhOf(hx + zr[zrOff + n + i] * hh);
+    if (part === 1) {
+        return hct;
+    }
+    const z = zr[zrOff + i];
+    return (1 - z) * hct + z * aPrev[aPrevOff + i];
+}`,
+  gruStackKernel: `function gruStackKernel(Wz, WzOff, Wr, WrOff, Whh, WhhOff, Whx, WhxOff) {
+    const nA = this.constants.nA;
+    const nX = this.constants.nX;
+    const K = nA + nX;
+    const row = Math.floor((this.thread.x + 0.5) / K);
+    const k = this.thread.x - row * K;
+    const g = Math.floor((row + 0.5) / nA);
+    const r = row - g * nA;
+    if (g === 0) {
+        return Wz[WzOff + r * K + k];
+    }
+    if (g === 1) {
+        return Wr[WrOff + r * K + k];
+    }
+    if (g === 2) {
+        if (k < nA) {
+            return Whh[WhhOff + r * nA + k];
+        }
+        return 0;
+    }
+    if (k < nA) {
+        return 0;
+    }
+    return Whx[WhxOff + r * nX + k - nA];
+}`,
+  gruStateKernel: `function gruStateKernel(g, gOff, zx, zxOff, aPrev, aPrevOff, len, lenOff, t) {
+    const m = this.constants.m;
+    const n = this.constants.nA * m;
+    const part = Math.floor((this.thread.x + 0.5) / n);
+    const i = this.thread.x - part * n;
+    const hct = tanhOf(zx[zxOff + (3 * n + i) * this.constants.T + t] + g[gOff + n + i] * g[gOff + 2 * n + i]);
+    if (part === 0) {
+        return hct;
+    }
+    if (this.constants.masked === 1) {
+        const col = i - Math.floor((i + 0.5) / m) * m;
+        if (t >= len[lenOff + col]) {
+            return aPrev[aPrevOff + i];
+        }
+    }
+    const z = g[gOff + i];
+    return (1 - z) * hct + z * aPrev[aPrevOff + i];
+}`,
+  lstmGateGradKernel: `function lstmGateGradKernel(da, daOff, daCarry, daCarryOff, dcNext, dcNextOff, c, cOff, c0, c0Off, gates, gatesOff, len, lenOff, t, before) {
+    const m = this.constants.m;
+    const n = this.constants.nA * m;
+    const part = Math.floor((this.thread.x + 0.5) / n);
+    const i = this.thread.x - part * n;
+    let carriedA = 0;
+    if (this.constants.carryA === 1) {
+        carriedA = daCarry[daCarryOff + i];
+    }
+    let carriedC = 0;
+    if (this.constants.carryC === 1) {
+        carriedC = dcNext[dcNextOff + i];
+    }
+    if (this.constants.masked === 1) {
+        const col = i - Math.floor((i + 0.5) / m) * m;
+        if (t >= len[lenOff + col]) {
+            if (part === 4) {
+                return carriedC;
+            }
+            if (part === 5) {
+                return carriedA;
+            }
+            return 0;
+        }
+        if (part === 5) {
+            return 0;
+        }
+    }
+    const at = i * this.constants.T + t;
+    const dA = da[daOff + at] + carriedA;
     let cPrev = 0;
-    if (t === 0) {
+    if (before < 0) {
         cPrev = c0[c0Off + i];
     }
     else {
-        cPrev = c[cOff + at - 1];
+        cPrev = c[cOff + i * this.constants.T + before];
     }
     const f = gates[gatesOff + i];
     const u = gates[gatesOff + n + i];
     const cc = gates[gatesOff + 2 * n + i];
     const o = gates[gatesOff + 3 * n + i];
     const tc = tanhOf(c[cOff + at]);
-    let dc = dA * o * tanhGradFromOutput(tc);
-    if (this.constants.carryC === 1) {
-        dc += dcNext[dcNextOff + i];
-    }
+    const dc = dA * o * tanhGradFromOutput(tc) + carriedC;
     if (part === 0) {
         return dc * cPrev * sigmoidGradFromOutput(f);
     }
@@ -123,6 +336,11 @@ export const KERNEL_SOURCES = {
         const d = dgatesOff + r * m + c;
         s += Wf[WfOff + r * K + k] * dgates[d] + Wi[WiOff + r * K + k] * dgates[d + n]
             + Wc[WcOff + r * K + k] * dgates[d + 2 * n] + Wo[WoOff + r * K + k] * dgates[d + 3 * n];
+    }
+    if (this.constants.pass === 1) {
+        if (k < nA) {
+            s += dgates[dgatesOff + 5 * n + k * m + c];
+        }
     }
     return s;
 }`,
@@ -156,7 +374,7 @@ export const KERNEL_SOURCES = {
     }
     return s;
 }`,
-  lstmBiasGradKernel: `function lstmBiasGradKernel(dgates, dgatesOff, accBf, accBfOff, accBi, accBiOff, accBc, accBcOff, accBo, accBoOff) {
+  gateBiasGradKernel: `function gateBiasGradKernel(dgates, dgatesOff, accBf, accBfOff, accBi, accBiOff, accBc, accBcOff, accBo, accBoOff) {
     const nA = this.constants.nA;
     const m = this.constants.m;
     const g = Math.floor((this.thread.x + 0.5) / nA);
@@ -204,23 +422,41 @@ export const KERNEL_SOURCES = {
         z += Wb[WbOff + r * K + nA + k] * xt[xtOff + k * m + c];
     return sigmoid(z);
 }`,
-  lstmStateKernel: `function lstmStateKernel(fi, fiOff, co, coOff, cPrev, cPrevOff) {
-    const n = this.constants.nA * this.constants.m;
+  lstmStateKernel: `function lstmStateKernel(fi, fiOff, co, coOff, cPrev, cPrevOff, aPrev, aPrevOff, len, lenOff, t) {
+    const m = this.constants.m;
+    const n = this.constants.nA * m;
     const half = Math.floor((this.thread.x + 0.5) / n);
     const i = this.thread.x - half * n;
+    if (this.constants.masked === 1) {
+        const col = i - Math.floor((i + 0.5) / m) * m;
+        if (t >= len[lenOff + col]) {
+            if (half === 0) {
+                return cPrev[cPrevOff + i];
+            }
+            return aPrev[aPrevOff + i];
+        }
+    }
     const c = fi[fiOff + i] * cPrev[cPrevOff + i] + fi[fiOff + n + i] * co[coOff + i];
     if (half === 0) {
         return c;
     }
     return co[coOff + n + i] * tanhOf(c);
 }`,
-  recurrentGatesKernel: `function recurrentGatesKernel(W, WOff, zx, zxOff, aPrev, aPrevOff, t) {
+  recurrentGatesKernel: `function recurrentGatesKernel(W, WOff, zx, zxOff, aPrev, aPrevOff, len, lenOff, t) {
     const m = this.constants.m;
     const j = Math.floor((this.thread.x + 0.5) / m);
     const c = this.thread.x - j * m;
+    if (this.constants.masked === 1) {
+        if (t >= len[lenOff + c]) {
+            return aPrev[aPrevOff + j * m + c];
+        }
+    }
     let z = zx[zxOff + this.thread.x * this.constants.T + t];
     for (let k = 0; k < this.constants.nA; k++) {
         z += W[WOff + j * this.constants.ld + k] * aPrev[aPrevOff + k * m + c];
+    }
+    if (j >= this.constants.idFrom) {
+        return z;
     }
     if (j >= this.constants.tanhFrom && j < this.constants.tanhTo) {
         return tanhOf(z);
@@ -242,13 +478,29 @@ export const KERNEL_SOURCES = {
     }
     return tanhOf(z);
 }`,
-  rnnDtanhKernel: `function rnnDtanhKernel(a, aOff, da, daOff, daCarry, daCarryOff, t) {
-    const at = this.thread.x * this.constants.T + t;
-    let d = da[daOff + at];
+  rnnDtanhKernel: `function rnnDtanhKernel(a, aOff, da, daOff, daCarry, daCarryOff, len, lenOff, t) {
+    const m = this.constants.m;
+    const n = this.constants.nA * m;
+    const half = Math.floor((this.thread.x + 0.5) / n);
+    const i = this.thread.x - half * n;
+    const c = i - Math.floor((i + 0.5) / m) * m;
+    let carried = 0;
     if (this.constants.carry === 1) {
-        d += daCarry[daCarryOff + this.thread.x];
+        carried = daCarry[daCarryOff + i];
     }
-    return tanhGradFromOutput(a[aOff + at]) * d;
+    if (this.constants.masked === 1) {
+        if (t >= len[lenOff + c]) {
+            if (half === 1) {
+                return carried;
+            }
+            return 0;
+        }
+        if (half === 1) {
+            return 0;
+        }
+    }
+    const at = i * this.constants.T + t;
+    return tanhGradFromOutput(a[aOff + at]) * (da[daOff + at] + carried);
 }`,
   softmaxColumnsKernel: `function softmaxColumnsKernel(z, zOff) {
     const nY = this.constants.nY;
@@ -301,6 +553,25 @@ export const KERNEL_SOURCES = {
 }`,
   addKernel: `function addKernel(a, aOff, b, bOff) {
     return a[aOff + this.thread.x] + b[bOff + this.thread.x];
+}`,
+  maskColumnsKernel: `function maskColumnsKernel(x, xOff, keep, keepOff) {
+    const M = this.constants.M;
+    const j = this.thread.x - Math.floor((this.thread.x + 0.5) / M) * M;
+    if (keep[keepOff + j] < 0.5) {
+        return 0;
+    }
+    return x[xOff + this.thread.x];
+}`,
+  maskTimeKernel: `function maskTimeKernel(x, xOff, len, lenOff) {
+    const T = this.constants.T;
+    const q = Math.floor((this.thread.x + 0.5) / T);
+    const t = this.thread.x - q * T;
+    const row = Math.floor((q + 0.5) / this.constants.m);
+    const c = q - row * this.constants.m;
+    if (t < len[lenOff + c]) {
+        return x[xOff + this.thread.x];
+    }
+    return 0;
 }`,
 };
 

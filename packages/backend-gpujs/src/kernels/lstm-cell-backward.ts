@@ -12,48 +12,71 @@ declare function tanhGradFromOutput(t: number): number;
 type Sizes = { nA: number; nX: number; m: number };
 
 /** Switches and sizes of `lstmGateGradKernel`. */
-type GateGradConstants = { nA: number; m: number; T: number; carryA: number; carryC: number };
+type GateGradConstants = { nA: number; m: number; T: number; carryA: number; carryC: number; masked: number };
 
 /**
- * The gate gradients and `dcPrev` of step `t`, stacked `[dft; dit; dcct; dot; dcPrev]` `(5, nA, m)`,
+ * The gate gradients and `dcPrev` of time step `t`, stacked `[dft; dit; dcct; dot; dcPrev]` `(5, nA, m)`,
  * from the gates `[ft; it; cct; ot]` `(4, nA, m)`, the cell states `c (nA, m, T)` (`cNext = c[:, :, t]`,
- * `cPrev = c[:, :, t − 1]`, or `c0` at `t = 0`) and the outside gradient `da (nA, m, T)`:
+ * `cPrev = c[:, :, before]`, or `c0` when `before < 0`: the step the walk came from) and the outside
+ * gradient `da (nA, m, T)`:
  *
  *     dA   = da[:, :, t] + daCarry                 dc   = dcNext + dA ⊙ ot ⊙ (1 − tanh²(cNext))
  *     dot  = dA ⊙ tanh(cNext) ⊙ ot(1 − ot)         dft  = dc ⊙ cPrev ⊙ ft(1 − ft)
  *     dit  = dc ⊙ cct ⊙ it(1 − it)                 dcct = dc ⊙ it ⊙ (1 − cct²)      dcPrev = dc ⊙ ft
  *
- * `carryA = 0` leaves `daCarry` out and `carryC = 0` leaves `dcNext` out (both zero after the last
- * step). One cell step is `T = 1`, `t = 0` with `c = cNext`, `c0 = cPrev`.
+ * `carryA = 0` leaves `daCarry` out and `carryC = 0` leaves `dcNext` out (both zero before the
+ * first step back). With `masked = 1` a sixth block follows, `daPass`: an example whose length
+ * `len[c] ≤ t` gets zero gate gradients, `dcPrev = dcNext` and `daPass = daCarry` (its gradients
+ * pass the step unchanged), the others `daPass = 0`. One cell step is `T = 1`, `t = 0`,
+ * `before = −1` with `c = cNext`, `c0 = cPrev`.
  */
 function lstmGateGradKernel(
   this: KernelThis<GateGradConstants>,
   da: DeviceArray, daOff: number, daCarry: DeviceArray, daCarryOff: number, dcNext: DeviceArray, dcNextOff: number,
-  c: DeviceArray, cOff: number, c0: DeviceArray, c0Off: number, gates: DeviceArray, gatesOff: number, t: number,
+  c: DeviceArray, cOff: number, c0: DeviceArray, c0Off: number, gates: DeviceArray, gatesOff: number, len: DeviceArray, lenOff: number,
+  t: number, before: number,
 ): number {
-  const n = this.constants.nA * this.constants.m;
+  const m = this.constants.m;
+  const n = this.constants.nA * m;
   const part = Math.floor((this.thread.x + 0.5) / n);
   const i = this.thread.x - part * n;
-  const at = i * this.constants.T + t;
-  let dA = da[daOff + at]!;
+  let carriedA = 0;
   if (this.constants.carryA === 1) {
-    dA += daCarry[daCarryOff + i]!;
+    carriedA = daCarry[daCarryOff + i]!;
   }
+  let carriedC = 0;
+  if (this.constants.carryC === 1) {
+    carriedC = dcNext[dcNextOff + i]!;
+  }
+  if (this.constants.masked === 1) {
+    const col = i - Math.floor((i + 0.5) / m) * m;
+    if (t >= len[lenOff + col]!) {
+      if (part === 4) {
+        return carriedC;
+      }
+      if (part === 5) {
+        return carriedA;
+      }
+      return 0;
+    }
+    if (part === 5) {
+      return 0;
+    }
+  }
+  const at = i * this.constants.T + t;
+  const dA = da[daOff + at]! + carriedA;
   let cPrev = 0;
-  if (t === 0) {
+  if (before < 0) {
     cPrev = c0[c0Off + i]!;
   } else {
-    cPrev = c[cOff + at - 1]!;
+    cPrev = c[cOff + i * this.constants.T + before]!;
   }
   const f = gates[gatesOff + i]!;
   const u = gates[gatesOff + n + i]!;
   const cc = gates[gatesOff + 2 * n + i]!;
   const o = gates[gatesOff + 3 * n + i]!;
   const tc = tanhOf(c[cOff + at]!);
-  let dc = dA * o * tanhGradFromOutput(tc);
-  if (this.constants.carryC === 1) {
-    dc += dcNext[dcNextOff + i]!;
-  }
+  const dc = dA * o * tanhGradFromOutput(tc) + carriedC;
   if (part === 0) {
     return dc * cPrev * sigmoidGradFromOutput(f);
   }
@@ -69,17 +92,22 @@ function lstmGateGradKernel(
   return dc * f;
 }
 
-/** `lstmGateGradKernel` for step `t` of a `T`-step sequence, to run on `[da, daCarry, dcNext, c, c0, gates, t]`. */
-export function lstmGateGradDef(nA: number, m: number, T: number, carry: { readonly a: boolean; readonly c: boolean }): KernelDef {
-  return { name: 'lstmGateGrad', source: KERNEL_SOURCES.lstmGateGradKernel, size: 5 * nA * m, constants: { nA, m, T, carryA: carry.a ? 1 : 0, carryC: carry.c ? 1 : 0 } } satisfies KernelDefOf<typeof lstmGateGradKernel>;
+/**
+ * `lstmGateGradKernel` for a step of a `T`-step sequence, to run on `[da, daCarry, dcNext, c, c0, gates, len, t, before]`;
+ * `(5, nA, m)`, or `(6, nA, m)` with the pass-through block when `masked`.
+ */
+export function lstmGateGradDef(nA: number, m: number, T: number, carry: { readonly a: boolean; readonly c: boolean }, masked: boolean): KernelDef {
+  const constants = { nA, m, T, carryA: carry.a ? 1 : 0, carryC: carry.c ? 1 : 0, masked: masked ? 1 : 0 };
+  return { name: 'lstmGateGrad', source: KERNEL_SOURCES.lstmGateGradKernel, size: (masked ? 6 : 5) * nA * m, constants } satisfies KernelDefOf<typeof lstmGateGradKernel>;
 }
 
 /**
  * `dconcat = Σ_g W_gᵀ·dg` `(K = nA + nX, m)` from row `rowFrom` on (the output size says how many):
- * `dconcat[k, c] = Σ_g Σ_r W_g[r, k]·dgates[g, r, c]`, `dgates (4, nA, m)`. Rows `< nA` are `daPrev`, the others `dxt`.
+ * `dconcat[k, c] = Σ_g Σ_r W_g[r, k]·dgates[g, r, c]`, `dgates (4, nA, m)`. Rows `< nA` are `daPrev`, the
+ * others `dxt`. With `pass = 1`, rows `k < nA` add `dgates[5, k, c]`, the pass-through block of `lstmGateGradKernel`.
  */
 function lstmInputGradKernel(
-  this: KernelThis<Sizes & { rowFrom: number }>,
+  this: KernelThis<Sizes & { rowFrom: number; pass: number }>,
   Wf: DeviceArray, WfOff: number, Wi: DeviceArray, WiOff: number, Wc: DeviceArray, WcOff: number, Wo: DeviceArray, WoOff: number,
   dgates: DeviceArray, dgatesOff: number,
 ): number {
@@ -95,6 +123,11 @@ function lstmInputGradKernel(
     const d = dgatesOff + r * m + c;
     s += Wf[WfOff + r * K + k]! * dgates[d]! + Wi[WiOff + r * K + k]! * dgates[d + n]!
       + Wc[WcOff + r * K + k]! * dgates[d + 2 * n]! + Wo[WoOff + r * K + k]! * dgates[d + 3 * n]!;
+  }
+  if (this.constants.pass === 1) {
+    if (k < nA) {
+      s += dgates[dgatesOff + 5 * n + k * m + c]!;
+    }
   }
   return s;
 }
@@ -132,8 +165,11 @@ function lstmWeightGradKernel(
   return s;
 }
 
-/** `[dbf; dbi; dbc; dbo]` `(4, nA)`: `db_g[r] = Σ_c dg[r, c]`, plus its accumulator when `acc = 1`. */
-function lstmBiasGradKernel(
+/**
+ * The bias gradients of four stacked gate blocks `(4, nA)`: `db_g[r] = Σ_c dg[r, c]`, plus its
+ * accumulator when `acc = 1` (`[dbf; dbi; dbc; dbo]` for the LSTM, `[dbz; dbr; dbhh; dbhx]` for the GRU).
+ */
+function gateBiasGradKernel(
   this: KernelThis<{ nA: number; m: number; acc: number }>,
   dgates: DeviceArray, dgatesOff: number,
   accBf: DeviceArray, accBfOff: number, accBi: DeviceArray, accBiOff: number,
@@ -154,9 +190,10 @@ function lstmBiasGradKernel(
   return s;
 }
 
-/** Rows `rowFrom … rowFrom + rows − 1` of `Σ_g W_gᵀ·dg` over `M` columns, to run on `[Wf, Wi, Wc, Wo, dgates]`. */
-export function lstmInputGradDef(nA: number, nX: number, M: number, rowFrom: number, rows: number): KernelDef {
-  return { name: 'lstmInputGrad', source: KERNEL_SOURCES.lstmInputGradKernel, size: rows * M, constants: { nA, nX, m: M, rowFrom } } satisfies KernelDefOf<typeof lstmInputGradKernel>;
+/** Rows `rowFrom … rowFrom + rows − 1` of `Σ_g W_gᵀ·dg` over `M` columns, to run on `[Wf, Wi, Wc, Wo, dgates]`; `pass` adds the pass-through block. */
+export function lstmInputGradDef(nA: number, nX: number, M: number, rowFrom: number, rows: number, pass = false): KernelDef {
+  const constants = { nA, nX, m: M, rowFrom, pass: pass ? 1 : 0 };
+  return { name: 'lstmInputGrad', source: KERNEL_SOURCES.lstmInputGradKernel, size: rows * M, constants } satisfies KernelDefOf<typeof lstmInputGradKernel>;
 }
 
 /** `[dWf; dWi; dWc; dWo]` summed over `M` columns, to run on `[dgates, aPrev, xt, accWf, accWi, accWc, accWo]`. */
@@ -164,9 +201,9 @@ export function lstmWeightGradDef(nA: number, nX: number, M: number, acc: boolea
   return { name: 'lstmWeightGrad', source: KERNEL_SOURCES.lstmWeightGradKernel, size: 4 * nA * (nA + nX), constants: { nA, nX, m: M, acc: acc ? 1 : 0 } } satisfies KernelDefOf<typeof lstmWeightGradKernel>;
 }
 
-/** `[dbf; dbi; dbc; dbo]` summed over `M` columns, to run on `[dgates, accBf, accBi, accBc, accBo]`. */
-export function lstmBiasGradDef(nA: number, M: number, acc: boolean): KernelDef {
-  return { name: 'lstmBiasGrad', source: KERNEL_SOURCES.lstmBiasGradKernel, size: 4 * nA, constants: { nA, m: M, acc: acc ? 1 : 0 } } satisfies KernelDefOf<typeof lstmBiasGradKernel>;
+/** The bias gradients of four stacked gate blocks summed over `M` columns, under `name`, to run on `[dgates, acc0, acc1, acc2, acc3]`. */
+export function gateBiasGradDef(name: string, nA: number, M: number, acc: boolean): KernelDef {
+  return { name, source: KERNEL_SOURCES.gateBiasGradKernel, size: 4 * nA, constants: { nA, m: M, acc: acc ? 1 : 0 } } satisfies KernelDefOf<typeof gateBiasGradKernel>;
 }
 
 /**
@@ -182,8 +219,8 @@ export function lstmCellBackward(ctx: GpuContext, p: LstmCellBackwardArgs, acc?:
   const dtype = p.xt.dtype;
   const gates = joinTime(ctx, [p.ft, p.it, p.cct, p.ot].map((g) => wholePart(g, n)), 1);
   const dgates = ctx.run(
-    lstmGateGradDef(nA, m, 1, { a: p.daCarry !== undefined, c: true }),
-    [p.daNext, p.daCarry ?? p.daNext, p.dcNext, p.cNext, p.cPrev, gates, 0],
+    lstmGateGradDef(nA, m, 1, { a: p.daCarry !== undefined, c: true }, false),
+    [p.daNext, p.daCarry ?? p.daNext, p.dcNext, p.cNext, p.cPrev, gates, p.daNext, 0, -1],
   );
   const dconcat = ctx.run(lstmInputGradDef(nA, nX, m, 0, K), [p.Wf, p.Wi, p.Wc, p.Wo, dgates]);
   const dW = ctx.run(
@@ -191,12 +228,12 @@ export function lstmCellBackward(ctx: GpuContext, p: LstmCellBackwardArgs, acc?:
     [dgates, p.aPrev, p.xt, ...(acc === undefined ? [dgates, dgates, dgates, dgates] : [acc.dWf, acc.dWi, acc.dWc, acc.dWo])],
   );
   const db = ctx.run(
-    lstmBiasGradDef(nA, m, acc !== undefined),
+    gateBiasGradDef('lstmBiasGrad', nA, m, acc !== undefined),
     [dgates, ...(acc === undefined ? [dgates, dgates, dgates, dgates] : [acc.dbf, acc.dbi, acc.dbc, acc.dbo])],
   );
   const w = [nA, K];
   const b = [nA, 1];
-  const result: LstmCellBackwardResult = {
+  return {
     daPrev: ctx.view(dconcat, 0, [nA, m], dtype),
     dxt: ctx.view(dconcat, n, [nX, m], dtype),
     dcPrev: ctx.view(dgates, 4 * n, [nA, m], dtype),
@@ -209,6 +246,4 @@ export function lstmCellBackward(ctx: GpuContext, p: LstmCellBackwardArgs, acc?:
     dbc: ctx.view(db, 2 * nA, b, dtype),
     dbo: ctx.view(db, 3 * nA, b, dtype),
   };
-  ctx.free(gates, dgates, dconcat, dW, db);
-  return result;
 }

@@ -1,4 +1,5 @@
 import type { LstmCellForwardArgs, LstmCellForwardResult, Tensor } from '@rnn/tensor';
+import type { DeviceBuffer } from '../device-buffer.js';
 import type { GpuContext } from '../gpu-context.js';
 import type { DeviceArray, KernelDef, KernelDefOf, KernelThis } from '../gpu-runtime.js';
 import { KERNEL_SOURCES } from './kernel-sources.generated.js';
@@ -51,14 +52,26 @@ function lstmGatePairKernel(
 /**
  * The new state from the gates, `[cNext; aNext]` `(2, nA, m)`, with `fi = [ft; it]` and
  * `co = [cct; ot]`: `cNext = ft ⊙ cPrev + it ⊙ cct`, `aNext = ot ⊙ tanh(cNext)` (recomputed, not read back).
+ * With `masked = 1`, an example whose length `len[c] ≤ t` keeps its state `[cPrev; aPrev]`.
  */
 function lstmStateKernel(
-  this: KernelThis<{ nA: number; m: number }>,
+  this: KernelThis<{ nA: number; m: number; masked: number }>,
   fi: DeviceArray, fiOff: number, co: DeviceArray, coOff: number, cPrev: DeviceArray, cPrevOff: number,
+  aPrev: DeviceArray, aPrevOff: number, len: DeviceArray, lenOff: number, t: number,
 ): number {
-  const n = this.constants.nA * this.constants.m;
+  const m = this.constants.m;
+  const n = this.constants.nA * m;
   const half = Math.floor((this.thread.x + 0.5) / n);
   const i = this.thread.x - half * n;
+  if (this.constants.masked === 1) {
+    const col = i - Math.floor((i + 0.5) / m) * m;
+    if (t >= len[lenOff + col]!) {
+      if (half === 0) {
+        return cPrev[cPrevOff + i]!;
+      }
+      return aPrev[aPrevOff + i]!;
+    }
+  }
   const c = fi[fiOff + i]! * cPrev[cPrevOff + i]! + fi[fiOff + n + i]! * co[coOff + i]!;
   if (half === 0) {
     return c;
@@ -66,9 +79,30 @@ function lstmStateKernel(
   return co[coOff + n + i]! * tanhOf(c);
 }
 
-/** The new state `[cNext; aNext]` `(2, nA, m)` from the gates, to run on `[[ft; it], [cct; ot], cPrev]`. */
-export function lstmStateDef(nA: number, m: number): KernelDef {
-  return { name: 'lstmState', source: KERNEL_SOURCES.lstmStateKernel, size: 2 * nA * m, constants: { nA, m } } satisfies KernelDefOf<typeof lstmStateKernel>;
+/**
+ * The new state `[cNext; aNext]` `(2, nA, m)` from the gates, to run on `[[ft; it], [cct; ot], cPrev, aPrev, len, t]`;
+ * `masked` keeps the state of the examples whose length `len` is at most `t`.
+ */
+export function lstmStateDef(nA: number, m: number, masked: boolean): KernelDef {
+  return { name: 'lstmState', source: KERNEL_SOURCES.lstmStateKernel, size: 2 * nA * m, constants: { nA, m, masked: masked ? 1 : 0 } } satisfies KernelDefOf<typeof lstmStateKernel>;
+}
+
+/** The input of `gatePair`: two gates' weights `(nA, nA + nX)` and biases `(nA, 1)`, and the step's `aPrev (nA, m)`, `xt (nX, m)`. */
+export interface GatePairInputs {
+  readonly Wa: Tensor;
+  readonly ba: Tensor;
+  readonly Wb: Tensor;
+  readonly bb: Tensor;
+  readonly aPrev: Tensor;
+  readonly xt: Tensor;
+}
+
+/** Two gates `(2, nA, m)` from `[aPrev; xt]` in one launch (`lstmGatePairKernel`), under `name` in the stats; the first takes tanh when `tanhFirst`. */
+export function gatePair(ctx: GpuContext, name: string, tanhFirst: boolean, g: GatePairInputs): DeviceBuffer {
+  const [nA = 0, m = 0] = g.aPrev.shape;
+  const nX = g.xt.shape[0] ?? 0;
+  const def = { name, source: KERNEL_SOURCES.lstmGatePairKernel, size: 2 * nA * m, constants: { nA, nX, m, tanhFirst: tanhFirst ? 1 : 0 } } satisfies KernelDefOf<typeof lstmGatePairKernel>;
+  return ctx.run(def, [g.Wa, g.ba, g.Wb, g.bb, g.aPrev, g.xt]);
 }
 
 /**
@@ -78,17 +112,14 @@ export function lstmStateDef(nA: number, m: number): KernelDef {
  */
 export function lstmCellForward(ctx: GpuContext, p: LstmCellForwardArgs): LstmCellForwardResult {
   const [nA = 0, m = 0] = p.aPrev.shape;
-  const nX = p.xt.shape[0] ?? 0;
   const dtype = p.xt.dtype;
   const n = nA * m;
-  const pair = (tanhFirst: number, gates: readonly Tensor[]) =>
-    ctx.run({ name: 'lstmGatePair', source: KERNEL_SOURCES.lstmGatePairKernel, size: 2 * n, constants: { nA, nX, m, tanhFirst } } satisfies KernelDefOf<typeof lstmGatePairKernel>, [...gates, p.aPrev, p.xt]);
-  const fi = pair(0, [p.Wf, p.bf, p.Wi, p.bi]);
-  const co = pair(1, [p.Wc, p.bc, p.Wo, p.bo]);
-  const state = ctx.run(lstmStateDef(nA, m), [fi, co, p.cPrev]);
+  const fi = gatePair(ctx, 'lstmGatePair', false, { Wa: p.Wf, ba: p.bf, Wb: p.Wi, bb: p.bi, aPrev: p.aPrev, xt: p.xt });
+  const co = gatePair(ctx, 'lstmGatePair', true, { Wa: p.Wc, ba: p.bc, Wb: p.Wo, bb: p.bo, aPrev: p.aPrev, xt: p.xt });
+  const state = ctx.run(lstmStateDef(nA, m, false), [fi, co, p.cPrev, p.aPrev, p.aPrev, 0]);
   const shape = [nA, m];
   const aNext = ctx.view(state, n, shape, dtype);
-  const result: LstmCellForwardResult = {
+  return {
     ft: ctx.view(fi, 0, shape, dtype),
     it: ctx.view(fi, n, shape, dtype),
     cct: ctx.view(co, 0, shape, dtype),
@@ -97,6 +128,4 @@ export function lstmCellForward(ctx: GpuContext, p: LstmCellForwardArgs): LstmCe
     aNext,
     ytPred: softmaxOutput(ctx, p.Wy, aNext, p.by, nA, [m], dtype),
   };
-  ctx.free(fi, co, state);
-  return result;
 }

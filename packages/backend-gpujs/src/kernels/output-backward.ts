@@ -14,11 +14,9 @@ export function outputBackward(ctx: GpuContext, p: OutputBackwardArgs): OutputBa
   const dtype = p.dz.dtype;
   const da = ctx.run(affineInputGradDef('outputInputGrad', { R: nY, colsA: nA, colsB: 0, M, rowFrom: 0, rows: nA }), [p.W, p.W, p.dz]);
   const grads = ctx.run(affineWeightGradDef('outputWeightGrad', { R: nY, nP: nA, nX: 0, M, acc: false }), [p.dz, p.a, p.a, p.dz, p.dz, p.dz]);
-  const result: OutputBackwardResult = {
+  return {
     da: ctx.view(da, 0, [nA, ...columns], dtype),
     dW: ctx.view(grads, 0, [nY, nA], dtype),
     db: ctx.view(grads, nY * nA, [nY, 1], dtype),
   };
-  ctx.free(da, grads);
-  return result;
 }

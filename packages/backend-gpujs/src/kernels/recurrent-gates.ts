@@ -7,26 +7,37 @@ import { KERNEL_SOURCES } from './kernel-sources.generated.js';
 declare function sigmoid(x: number): number;
 declare function tanhOf(x: number): number;
 
-/** Sizes and activation rows of `recurrentGatesKernel`. */
-type GatesConstants = { nA: number; m: number; T: number; ld: number; tanhFrom: number; tanhTo: number };
+/** Sizes, activation rows and the mask switch of `recurrentGatesKernel`. */
+type GatesConstants = { nA: number; m: number; T: number; ld: number; tanhFrom: number; tanhTo: number; idFrom: number; masked: number };
 
 /**
  * One step of a recurrence whose input projection was computed for every step beforehand:
- * `z[j, c] = zx[j, c, t] + Σ_{k<nA} W[j·ld + k]·aPrev[k, c]` `(R, m)` with `zx (R, m, T)`, then `tanh(z)`
- * for rows `tanhFrom ≤ j < tanhTo` and `σ(z)` for the others. RNN: `R = nA`, `W = Waa`, every row
- * tanh. LSTM: `R = 4·nA`, `W = [Wf; Wi; Wc; Wo]` with rows of `ld = nA + nX` (only their first `nA`
- * columns are read here), tanh for the candidate rows, giving `[ft; it; cct; ot]`.
+ * `z[j, c] = zx[j, c, t] + Σ_{k<nA} W[j·ld + k]·aPrev[k, c]` `(R, m)` with `zx (R', m, T)`, `R' ≥ R`,
+ * then `tanh(z)` for rows `tanhFrom ≤ j < tanhTo`, `z` itself for rows `j ≥ idFrom` and `σ(z)` for
+ * the others. RNN: `R = nA`, `W = Waa`, every row tanh. LSTM: `R = 4·nA`, `W = [Wf; Wi; Wc; Wo]` with
+ * rows of `ld = nA + nX` (only their first `nA` columns are read here), tanh for the candidate rows,
+ * giving `[ft; it; cct; ot]`. GRU: `R = 3·nA`, `W = [Wz; Wr; [Whh | 0]; …]`, giving `[zt; rt; hh]`.
+ * With `masked = 1` (the RNN, whose output is its state) an example whose length `len[c] ≤ t`
+ * keeps its state: `aPrev[j, c]`.
  */
 function recurrentGatesKernel(
   this: KernelThis<GatesConstants>,
-  W: DeviceArray, WOff: number, zx: DeviceArray, zxOff: number, aPrev: DeviceArray, aPrevOff: number, t: number,
+  W: DeviceArray, WOff: number, zx: DeviceArray, zxOff: number, aPrev: DeviceArray, aPrevOff: number, len: DeviceArray, lenOff: number, t: number,
 ): number {
   const m = this.constants.m;
   const j = Math.floor((this.thread.x + 0.5) / m);
   const c = this.thread.x - j * m;
+  if (this.constants.masked === 1) {
+    if (t >= len[lenOff + c]!) {
+      return aPrev[aPrevOff + j * m + c]!;
+    }
+  }
   let z = zx[zxOff + this.thread.x * this.constants.T + t]!;
   for (let k = 0; k < this.constants.nA; k++) {
     z += W[WOff + j * this.constants.ld + k]! * aPrev[aPrevOff + k * m + c]!;
+  }
+  if (j >= this.constants.idFrom) {
+    return z;
   }
   if (j >= this.constants.tanhFrom && j < this.constants.tanhTo) {
     return tanhOf(z);
@@ -34,15 +45,15 @@ function recurrentGatesKernel(
   return sigmoid(z);
 }
 
-/** What `recurrentGates` needs: the recurrent weights (rows of `ld` values) and the projection `zx (R, m, T)`. */
+/** What `recurrentGates` needs: the recurrent weights (rows of `ld` values) and the projection `zx (≥ R, m, T)`. */
 export interface Recurrence {
   /** Kernel name in the stats. */
   readonly name: string;
-  /** `(R, ld)`: the recurrent product reads the first `nA` columns of each row. */
+  /** `(≥ R, ld)`: the recurrent product reads the first `nA` columns of its first `R` rows. */
   readonly W: KernelInput;
-  /** The input projection of every step, `(R, m, T)`. */
+  /** The input projection of every step, `(≥ R, m, T)`. */
   readonly zx: KernelInput;
-  /** Rows of the output: `nA` (RNN) or `4·nA` (LSTM gates). */
+  /** Rows of the output: `nA` (RNN), `4·nA` (LSTM gates) or `3·nA` (GRU). */
   readonly R: number;
   /** Hidden size. */
   readonly nA: number;
@@ -52,15 +63,21 @@ export interface Recurrence {
   readonly T: number;
   /** Values per row of `W`. */
   readonly ld: number;
-  /** Rows `[from, to)` that take tanh; the others take σ. */
+  /** Rows `[from, to)` that take tanh. */
   readonly tanhRows: readonly [number, number];
+  /** Rows from this one on take no activation (`R` when none). */
+  readonly idFrom: number;
 }
 
-/** Step `t` of `r` from `aPrev (nA, m)`: one launch, `(R, m)`; the caller owns the buffer. */
-export function recurrentGates(ctx: GpuContext, r: Recurrence, aPrev: KernelInput, t: number): DeviceBuffer {
+/**
+ * Step `t` of `r` from `aPrev (nA, m)`: one launch, `(R, m)`. With `len` (the RNN over a batch with
+ * per-example lengths) an example past its length keeps `aPrev`.
+ */
+export function recurrentGates(ctx: GpuContext, r: Recurrence, aPrev: KernelInput, t: number, len?: KernelInput): DeviceBuffer {
   const [tanhFrom, tanhTo] = r.tanhRows;
+  const constants = { nA: r.nA, m: r.m, T: r.T, ld: r.ld, tanhFrom, tanhTo, idFrom: r.idFrom, masked: len === undefined ? 0 : 1 };
   return ctx.run(
-    { name: r.name, source: KERNEL_SOURCES.recurrentGatesKernel, size: r.R * r.m, constants: { nA: r.nA, m: r.m, T: r.T, ld: r.ld, tanhFrom, tanhTo } } satisfies KernelDefOf<typeof recurrentGatesKernel>,
-    [r.W, r.zx, aPrev, t],
+    { name: r.name, source: KERNEL_SOURCES.recurrentGatesKernel, size: r.R * r.m, constants } satisfies KernelDefOf<typeof recurrentGatesKernel>,
+    [r.W, r.zx, aPrev, len ?? aPrev, t],
   );
 }

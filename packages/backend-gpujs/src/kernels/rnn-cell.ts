@@ -34,23 +34,45 @@ function rnnStateKernel(
 
 /**
  * `dtanh = (1 − a[:, :, t]²) ⊙ (da[:, :, t] + daCarry)` `(nA, m)` from `a` and `da (nA, m, T)`; `carry = 0`
- * leaves `daCarry` out. One cell step is `T = 1`, `t = 0`.
+ * leaves `daCarry` out. One cell step is `T = 1`, `t = 0`. With `masked = 1` the output is
+ * `[dtanh; pass]` `(2, nA, m)`: an example whose length `len[c] ≤ t` gets `dtanh = 0` and
+ * `pass = daCarry` (its gradient passes the step unchanged, `da` there is ignored), the others `pass = 0`.
  */
 function rnnDtanhKernel(
-  this: KernelThis<{ carry: number; T: number }>,
-  a: DeviceArray, aOff: number, da: DeviceArray, daOff: number, daCarry: DeviceArray, daCarryOff: number, t: number,
+  this: KernelThis<{ nA: number; m: number; T: number; carry: number; masked: number }>,
+  a: DeviceArray, aOff: number, da: DeviceArray, daOff: number, daCarry: DeviceArray, daCarryOff: number, len: DeviceArray, lenOff: number, t: number,
 ): number {
-  const at = this.thread.x * this.constants.T + t;
-  let d = da[daOff + at]!;
+  const m = this.constants.m;
+  const n = this.constants.nA * m;
+  const half = Math.floor((this.thread.x + 0.5) / n);
+  const i = this.thread.x - half * n;
+  const c = i - Math.floor((i + 0.5) / m) * m;
+  let carried = 0;
   if (this.constants.carry === 1) {
-    d += daCarry[daCarryOff + this.thread.x]!;
+    carried = daCarry[daCarryOff + i]!;
   }
-  return tanhGradFromOutput(a[aOff + at]!) * d;
+  if (this.constants.masked === 1) {
+    if (t >= len[lenOff + c]!) {
+      if (half === 1) {
+        return carried;
+      }
+      return 0;
+    }
+    if (half === 1) {
+      return 0;
+    }
+  }
+  const at = i * this.constants.T + t;
+  return tanhGradFromOutput(a[aOff + at]!) * (da[daOff + at]! + carried);
 }
 
-/** The `dtanh` kernel of step `t` of `a, da (nA, m, T)`, with or without a carried gradient, to run on `[a, da, daCarry, t]`. */
-export function rnnDtanhDef(nA: number, m: number, T: number, carry: boolean): KernelDef {
-  return { name: 'rnnDtanh', source: KERNEL_SOURCES.rnnDtanhKernel, size: nA * m, constants: { carry: carry ? 1 : 0, T } } satisfies KernelDefOf<typeof rnnDtanhKernel>;
+/**
+ * The `dtanh` kernel of step `t` of `a, da (nA, m, T)`, with or without a carried gradient, to run on
+ * `[a, da, daCarry, len, t]`; `masked` adds the pass-through block (`rnnDtanhKernel`).
+ */
+export function rnnDtanhDef(nA: number, m: number, T: number, carry: boolean, masked: boolean): KernelDef {
+  const constants = { nA, m, T, carry: carry ? 1 : 0, masked: masked ? 1 : 0 };
+  return { name: 'rnnDtanh', source: KERNEL_SOURCES.rnnDtanhKernel, size: (masked ? 2 : 1) * nA * m, constants } satisfies KernelDefOf<typeof rnnDtanhKernel>;
 }
 
 /** One RNN step forward: the state kernel, then logits and softmax (three launches). */
@@ -61,7 +83,6 @@ export function rnnCellForward(ctx: GpuContext, p: RnnCellForwardArgs): RnnCellF
   const a = ctx.run({ name: 'rnnState', source: KERNEL_SOURCES.rnnStateKernel, size: nA * m, constants: { nA, nX, m } } satisfies KernelDefOf<typeof rnnStateKernel>, [p.Waa, p.Wax, p.ba, p.aPrev, p.xt]);
   const aNext = ctx.view(a, 0, [nA, m], dtype);
   const ytPred = softmaxOutput(ctx, p.Wya, a, p.by, nA, [m], dtype);
-  ctx.free(a);
   return { aNext, ytPred };
 }
 
@@ -70,17 +91,15 @@ export function rnnCellBackward(ctx: GpuContext, p: RnnCellBackwardArgs, acc?: R
   const [nA = 0, m = 0] = p.aPrev.shape;
   const nX = p.xt.shape[0] ?? 0;
   const dtype = p.xt.dtype;
-  const dtanh = ctx.run(rnnDtanhDef(nA, m, 1, p.daCarry !== undefined), [p.aNext, p.daNext, p.daCarry ?? p.daNext, 0]);
+  const dtanh = ctx.run(rnnDtanhDef(nA, m, 1, p.daCarry !== undefined, false), [p.aNext, p.daNext, p.daCarry ?? p.daNext, p.daNext, 0]);
   const dconcat = ctx.run(affineInputGradDef('rnnInputGrad', { R: nA, colsA: nA, colsB: nX, M: m, rowFrom: 0, rows: nA + nX }), [p.Waa, p.Wax, dtanh]);
   const accInputs = acc === undefined ? [dtanh, dtanh, dtanh] : [acc.dWaa, acc.dWax, acc.dba];
   const grads = ctx.run(affineWeightGradDef('rnnWeightGrad', { R: nA, nP: nA, nX, M: m, acc: acc !== undefined }), [dtanh, p.aPrev, p.xt, ...accInputs]);
-  const result = {
+  return {
     daPrev: ctx.view(dconcat, 0, [nA, m], dtype),
     dxt: ctx.view(dconcat, nA * m, [nX, m], dtype),
     dWaa: ctx.view(grads, 0, [nA, nA], dtype),
     dWax: ctx.view(grads, nA * nA, [nA, nX], dtype),
     dba: ctx.view(grads, nA * (nA + nX), [nA, 1], dtype),
   };
-  ctx.free(dtanh, dconcat, grads);
-  return result;
 }

@@ -14,39 +14,40 @@ import { affine, affineInputGradDef, affineWeightGradDef } from './affine.js';
 import { recurrentGates, type Recurrence } from './recurrent-gates.js';
 import { rnnDtanhDef } from './rnn-cell.js';
 import { joinTime, timeMajor, wholePart } from './time-axis.js';
+import { lengthsInput, maskedTime, openWalk, statesBefore, timeAt, timeBefore } from './walk.js';
 
 /**
  * An RNN over `x (nX, m, T)`: `x` time first and the projection `zx = Wax·x + ba` `(nA, m, T)` in one
- * launch each, then one launch per step, `a⟨t⟩ = tanh(zx[:, :, t] + Waa·a⟨t−1⟩)`, then the steps joined
- * into `a (nA, m, T)` (about one launch per five steps). `steps[t]` view `x` time first and step `t`'s output.
+ * launch each, then one launch per step walked (forward, or from the last step back with
+ * `reverse`), `a⟨t⟩ = tanh(zx[:, :, t] + Waa·a⟨before⟩)`, which an example past its `lengths` keeps
+ * unchanged; then the steps joined into `a (nA, m, T)` (about one launch per five steps) and, with
+ * `lengths`, the steps that did not run zeroed (one launch). `steps[t]` view `x` time first and
+ * the state carried after time step `t`.
  */
 export function rnnSequenceForward(ctx: GpuContext, p: RnnSequenceForwardArgs): RnnSequenceForwardResult {
   const [nX = 0, m = 0, T = 0] = p.x.shape;
   const nA = p.a0.shape[0] ?? 0;
   const dtype = p.x.dtype;
+  const walk = openWalk(ctx, 'rnnSequenceForward', p, m, T);
   const xSteps = timeMajor(ctx, p.x);
   const zx = affine(ctx, 'rnnInputProjection', p.Wax, p.x, p.ba, { R: nA, n: nX, M: m * T, ld: nX, col0: 0 });
-  const recurrence: Recurrence = { name: 'rnnRecurrence', W: p.Waa, zx, R: nA, nA, m, T, ld: nA, tanhRows: [0, nA] };
-  const outputs: DeviceBuffer[] = [];
-  const steps: RnnStepTensors[] = [];
-  for (let t = 0; t < T; t++) {
-    const a = recurrentGates(ctx, recurrence, steps[t - 1]?.aNext ?? p.a0, t);
-    outputs.push(a);
-    steps.push({ xt: ctx.view(xSteps, t * nX * m, [nX, m], dtype), aNext: ctx.view(a, 0, [nA, m], dtype) });
+  const recurrence: Recurrence = { name: 'rnnRecurrence', W: p.Waa, zx, R: nA, nA, m, T, ld: nA, tanhRows: [0, nA], idFrom: nA };
+  const outputs = new Array<DeviceBuffer>(T);
+  for (let s = 0; s < T; s++) {
+    const t = timeAt(walk, T, s);
+    outputs[t] = recurrentGates(ctx, recurrence, outputs[timeBefore(walk, t)] ?? p.a0, t, walk.lengths ?? undefined);
   }
   const all = joinTime(ctx, outputs.map((a) => wholePart(a, 1)), nA * m);
-  const x = ctx.hold('rnnSequenceForward', p.x);
-  const a0 = ctx.hold('rnnSequenceForward', p.a0);
-  const tape = new RnnTape(ctx.backend, { nX, nA, m, T, dtype }, x, a0, all);
-  const a = ctx.view(all, 0, [nA, m, T], dtype);
-  ctx.free(xSteps, zx, all, x.buffer, a0.buffer, ...outputs);
-  return { a, steps, tape };
+  const tape = new RnnTape(ctx, { nX, nA, m, T, dtype }, walk, ctx.hold(p.x), ctx.hold(p.a0), all);
+  const steps = outputs.map((a, t): RnnStepTensors => ({ xt: ctx.view(xSteps, t * nX * m, [nX, m], dtype), aNext: ctx.view(a, 0, [nA, m], dtype) }));
+  return { a: ctx.view(maskedTime(ctx, walk, all, nA * m, m, T), 0, [nA, m, T], dtype), steps, tape };
 }
 
 /**
- * Backpropagation through time over `rnnSequenceForward`'s tape. Per step, two launches:
- * `dtanh⟨t⟩ = (1 − a⟨t⟩²) ⊙ (da[:, :, t] + daPrev⟨t+1⟩)` and `daPrev⟨t⟩ = Waaᵀ·dtanh⟨t⟩`. Then, over
- * all `m·T` columns at once: the `dtanh` joined `(nA, m, T)`, `aPrev = [a0, a⟨1⟩ … a⟨T−1⟩]`,
+ * Backpropagation through time over `rnnSequenceForward`'s tape, walking its steps back. Per step,
+ * two launches: `dtanh⟨t⟩ = (1 − a⟨t⟩²) ⊙ (da[:, :, t] + daPrev)` (with lengths also the `pass` of
+ * the examples the step did not run for) and `daPrev⟨t⟩ = Waaᵀ·dtanh⟨t⟩ (+ pass)`. Then, over all
+ * `m·T` columns at once: the `dtanh` joined `(nA, m, T)`, the states each step started from,
  * `[dWaa | dWax | dba] = [dtanh·aPrevᵀ | dtanh·xᵀ | Σ dtanh]` and `dx = Waxᵀ·dtanh`.
  */
 export function rnnSequenceBackward(ctx: GpuContext, p: RnnSequenceBackwardArgs): RnnSequenceBackwardResult {
@@ -54,12 +55,15 @@ export function rnnSequenceBackward(ctx: GpuContext, p: RnnSequenceBackwardArgs)
   const tape = openTape(fn, p.tape, RnnTape, ctx.backend);
   const { nX, nA, m, T, dtype } = tape.sizes;
   if (p.da.shape.join() !== [nA, m, T].join()) throw new ShapeMismatchError(fn, 'da', [nA, m, T], p.da.shape, '(n_a, m, T_x) of the forward pass');
+  const { walk } = tape;
+  const masked = walk.lengths !== null;
   const n = nA * m;
   const dtanh = new Array<DeviceBuffer>(T);
   let carry: DeviceBuffer | undefined;
-  for (let t = T - 1; t >= 0; t--) {
-    const d = ctx.run(rnnDtanhDef(nA, m, T, carry !== undefined), [tape.a, p.da, carry ?? p.da, t]);
-    const daPrev = ctx.run(affineInputGradDef('rnnRecurrentGrad', { R: nA, colsA: nA, colsB: nX, M: m, rowFrom: 0, rows: nA }), [p.Waa, p.Wax, d]);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeAt(walk, T, s);
+    const d = ctx.run(rnnDtanhDef(nA, m, T, carry !== undefined, masked), [tape.a, p.da, carry ?? p.da, lengthsInput(walk, p.da), t]);
+    const daPrev = ctx.run(affineInputGradDef('rnnRecurrentGrad', { R: nA, colsA: nA, colsB: nX, M: m, rowFrom: 0, rows: nA, pass: masked }), [p.Waa, p.Wax, d]);
     if (carry !== undefined) ctx.free(carry);
     carry = daPrev;
     dtanh[t] = d;
@@ -67,16 +71,14 @@ export function rnnSequenceBackward(ctx: GpuContext, p: RnnSequenceBackwardArgs)
   if (carry === undefined) throw new BackendError(fn, 'gpujs', 'the tape holds no steps');
   const M = m * T;
   const dAll = joinTime(ctx, dtanh.map((d) => wholePart(d, 1)), n);
-  const aPrev = joinTime(ctx, [wholePart(tape.a0, 1), { input: tape.a, steps: T - 1, stride: T }], n);
+  const aPrev = statesBefore(ctx, walk, tape.a0, { buffer: tape.a, offset: 0 }, n, T);
   const grads = ctx.run(affineWeightGradDef('rnnWeightGrad', { R: nA, nP: nA, nX, M, acc: false }), [dAll, aPrev, tape.x, dAll, dAll, dAll]);
   const dx = ctx.run(affineInputGradDef('rnnInputGrad', { R: nA, colsA: nA, colsB: nX, M, rowFrom: nA, rows: nX }), [p.Waa, p.Wax, dAll]);
-  const result: RnnSequenceBackwardResult = {
+  return {
     dx: ctx.view(dx, 0, [nX, m, T], dtype),
     da0: ctx.view(carry, 0, [nA, m], dtype),
     dWaa: ctx.view(grads, 0, [nA, nA], dtype),
     dWax: ctx.view(grads, nA * nA, [nA, nX], dtype),
     dba: ctx.view(grads, nA * (nA + nX), [nA, 1], dtype),
   };
-  ctx.free(carry, dAll, aPrev, grads, dx, ...dtanh);
-  return result;
 }

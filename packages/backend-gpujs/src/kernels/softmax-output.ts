@@ -31,13 +31,19 @@ export function softmaxOutput(ctx: GpuContext, W: Tensor, a: KernelInput, b: Ten
   const M = columns.reduce((x, y) => x * y, 1);
   const logits = affine(ctx, 'logits', W, a, b, { R: nY, n: nA, M, ld: nA, col0: 0 });
   const y = ctx.run({ name: 'softmax', source: KERNEL_SOURCES.softmaxColumnsKernel, size: nY * M, constants: { nY, M } } satisfies KernelDefOf<typeof softmaxColumnsKernel>, [logits]);
-  const yPred = ctx.view(y, 0, [nY, ...columns], dtype);
-  ctx.free(logits, y);
-  return yPred;
+  return ctx.view(y, 0, [nY, ...columns], dtype);
 }
 
 /** The `softmaxOutput` kernel: the output layer of every step of `a (nA, m, T)` at once, `(nY, m, T)`. */
 export function softmaxOutputSequence(ctx: GpuContext, p: SoftmaxOutputArgs): Tensor {
   const [nA = 0, ...columns] = p.a.shape;
   return softmaxOutput(ctx, p.W, p.a, p.b, nA, columns, p.a.dtype);
+}
+
+/** The `linearOutput` kernel: `ŷ = W·a + b` for every step of `a (nA, m, T)` at once, `(nY, m, T)`, one launch (the logits alone). */
+export function linearOutputSequence(ctx: GpuContext, p: SoftmaxOutputArgs): Tensor {
+  const [nA = 0, ...columns] = p.a.shape;
+  const nY = p.W.shape[0] ?? 0;
+  const M = columns.reduce((x, y) => x * y, 1);
+  return ctx.view(affine(ctx, 'linearOutput', p.W, p.a, p.b, { R: nY, n: nA, M, ld: nA, col0: 0 }), 0, [nY, ...columns], p.a.dtype);
 }

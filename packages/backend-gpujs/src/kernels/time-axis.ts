@@ -1,7 +1,8 @@
-import { BackendError, type Tensor } from '@rnn/tensor';
+import { BackendError, InvalidArgumentError, type Tensor } from '@rnn/tensor';
 import { DeviceBuffer } from '../device-buffer.js';
 import type { BufferSlice, GpuContext } from '../gpu-context.js';
 import type { DeviceArray, KernelDef, KernelDefOf, KernelThis } from '../gpu-runtime.js';
+import { publicName } from '../public-names.js';
 import { KERNEL_SOURCES } from './kernel-sources.generated.js';
 
 /** `out[i] = a[aOff + i]`, `(n)`: uploads host values (offset 0) or copies a view. */
@@ -77,14 +78,12 @@ export function copyDef(name: 'probe' | 'upload' | 'copy', size: number): Kernel
 export function sliceTime(ctx: GpuContext, x: Tensor, t: number): Tensor {
   const [n = 0, m = 0, T = 1] = x.shape;
   const out = ctx.run({ name: 'sliceTime', source: KERNEL_SOURCES.timeSlicesKernel, size: n * m, constants: { Q: n * m, T } } satisfies KernelDefOf<typeof timeSlicesKernel>, [x, t]);
-  const step = ctx.view(out, 0, [n, m], x.dtype);
-  ctx.free(out);
-  return step;
+  return ctx.view(out, 0, [n, m], x.dtype);
 }
 
 /**
  * `x (n, m, T)` time first, `(T, n, m)`, in one launch: step `t` is the `(n, m)` block from
- * `t·n·m`, so per-step tensors can view it. The caller owns the buffer.
+ * `t·n·m`, so per-step tensors can view it.
  */
 export function timeMajor(ctx: GpuContext, x: Tensor): DeviceBuffer {
   const [n = 0, m = 0, T = 1] = x.shape;
@@ -109,7 +108,7 @@ export function wholePart(input: Tensor | DeviceBuffer | BufferSlice, steps: num
 /**
  * Joins `parts` along time into `(Q, Σ steps)`, up to six per launch, level after level: `P` parts
  * take about `(P − 1)/5` launches and each value is copied `⌈log₆ P⌉` times. One whole part that is
- * already a buffer is returned as it is. The caller owns the result and keeps owning the parts.
+ * already a buffer is returned as it is. Intermediate levels are freed as soon as the next one is made.
  */
 export function joinTime(ctx: GpuContext, parts: readonly TimePart[], Q: number): DeviceBuffer {
   let level = parts.filter((part) => part.steps > 0);
@@ -117,7 +116,7 @@ export function joinTime(ctx: GpuContext, parts: readonly TimePart[], Q: number)
   if (level.length === 0) throw new BackendError('joinTime', 'gpujs', 'there are no time steps to join');
   for (;;) {
     const [first] = level;
-    if (level.length === 1 && isWhole(first)) return made.has(first.input) ? first.input : first.input.retain();
+    if (level.length === 1 && isWhole(first)) return made.has(first.input) ? first.input : ctx.retain(first.input);
     const next: TimePart[] = [];
     for (let g = 0; g < level.length; g += JOIN_FAN_IN) {
       const group = level.slice(g, g + JOIN_FAN_IN);
@@ -169,15 +168,54 @@ export function stackTime(ctx: GpuContext, steps: readonly Tensor[]): Tensor {
   const first = steps[0] as Tensor;
   const [n = 0, m = 0] = first.shape;
   const buffer = joinTime(ctx, steps.map((s) => wholePart(s, 1)), n * m);
-  const stacked = ctx.view(buffer, 0, [n, m, steps.length], first.dtype);
-  ctx.free(buffer);
-  return stacked;
+  return ctx.view(buffer, 0, [n, m, steps.length], first.dtype);
 }
 
 /** Element-wise `a + b`. */
 export function add(ctx: GpuContext, a: Tensor, b: Tensor): Tensor {
   const out = ctx.run({ name: 'add', source: KERNEL_SOURCES.addKernel, size: a.size, constants: {} } satisfies KernelDefOf<typeof addKernel>, [a, b]);
-  const sum = ctx.view(out, 0, a.shape, a.dtype);
-  ctx.free(out);
-  return sum;
+  return ctx.view(out, 0, a.shape, a.dtype);
+}
+
+/** `x` with column `j = p mod M` of its last axis zeroed where `keep[j] < 0.5`. */
+function maskColumnsKernel(this: KernelThis<{ M: number }>, x: DeviceArray, xOff: number, keep: DeviceArray, keepOff: number): number {
+  const M = this.constants.M;
+  const j = this.thread.x - Math.floor((this.thread.x + 0.5) / M) * M;
+  if (keep[keepOff + j]! < 0.5) {
+    return 0;
+  }
+  return x[xOff + this.thread.x]!;
+}
+
+/**
+ * The elements `[offset, offset + size(shape))` of `t` as a tensor of `shape`: a view of `t`'s
+ * storage, no launch. A range outside `t` is refused with an `InvalidArgumentError`.
+ */
+export function sliceFlat(ctx: GpuContext, t: Tensor, offset: number, shape: readonly number[]): Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (!Number.isInteger(offset) || offset < 0 || offset + size > t.size) {
+    throw new InvalidArgumentError(publicName('sliceFlat'), 'offset', `${offset} with ${size} elements is outside the ${t.size} elements of ${t.toString()}`);
+  }
+  const held = ctx.hold(t);
+  return ctx.view(held.buffer, held.offset + offset, shape, t.dtype);
+}
+
+/**
+ * The elements of `parts` one after another as a tensor of `shape`: joined six at a time (`joinTime`
+ * over flat arrays). A `shape` whose size is not the parts' total is refused with an `InvalidArgumentError`.
+ */
+export function concatFlat(ctx: GpuContext, parts: readonly Tensor[], shape: readonly number[]): Tensor {
+  const first = parts[0] as Tensor;
+  const total = parts.reduce((sum, part) => sum + part.size, 0);
+  if (shape.reduce((a, b) => a * b, 1) !== total) {
+    throw new InvalidArgumentError(publicName('concatFlat'), 'shape', `[${shape.join(', ')}] does not hold the ${total} elements of the ${parts.length} parts`);
+  }
+  return ctx.view(joinTime(ctx, parts.map((part) => wholePart(part, part.size)), 1), 0, shape, first.dtype);
+}
+
+/** `t` with every column `j` of its last axis zeroed where `keep[j]` is false: `keep` uploaded, one launch. */
+export function maskColumns(ctx: GpuContext, t: Tensor, keep: readonly boolean[]): Tensor {
+  const flags = ctx.fromHost(Float32Array.from(keep, (k) => (k ? 1 : 0)));
+  const out = ctx.run({ name: 'maskColumns', source: KERNEL_SOURCES.maskColumnsKernel, size: t.size, constants: { M: keep.length } } satisfies KernelDefOf<typeof maskColumnsKernel>, [t, flags]);
+  return ctx.view(out, 0, t.shape, t.dtype);
 }
