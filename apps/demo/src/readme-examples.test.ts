@@ -10,12 +10,14 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DEMO = join(ROOT, 'apps/demo');
 const TSX = join(DEMO, 'node_modules/.bin/tsx');
 
-/** The backend line of the README's usage example, and what replaces it for each backend it is run on. */
+/**
+ * The backend line of the README's usage example, and what replaces it for each backend it is run on;
+ * `mode`, when set, is the `backend.mode` the run must report (CI demands gpu.js on headless-gl).
+ */
 const CPU = { importLine: "import { createCpuBackend } from '@rnn/backend-cpu';", create: 'createCpuBackend()' };
-const BACKENDS: readonly { readonly name: string; readonly importLine: string; readonly create: string }[] = [
+const BACKENDS: readonly { readonly name: string; readonly importLine: string; readonly create: string; readonly mode?: string | undefined }[] = [
   { name: 'cpu', ...CPU },
-  // One line per further backend, e.g.:
-  // { name: 'gpujs', importLine: "import { createGpuJsBackend } from '@rnn/backend-gpujs';", create: 'await createGpuJsBackend()' },
+  { name: 'gpujs', importLine: "import { createGpuJsBackend } from '@rnn/backend-gpujs';", create: 'await createGpuJsBackend()', mode: process.env['RNN_GPUJS_MODE'] || undefined },
 ];
 
 /** The fenced ```ts blocks of a Markdown file. */
@@ -74,12 +76,15 @@ describe('README examples', async () => {
 
   for (const backend of BACKENDS) {
     it(`the usage example type-checks under the strict settings and runs on ${backend.name}`, async () => {
-      const check = `\nconsole.log(JSON.stringify({ element: a.at(4, 3, 6), listed: values[4]?.[3]?.[6], shape: grads.dWf.shape, y: yPred.shape, c: c.shape }));\n`;
+      const check = "\nimport { getBackend as backendUsed } from '@rnn/tensor';\n"
+        + 'console.log(JSON.stringify({ element: a.at(4, 3, 6), listed: values[4]?.[3]?.[6], shape: grads.dWf.shape, y: yPred.shape, c: c.shape, mode: backendUsed().mode }));\n';
       const dir = await project(onBackend(usage ?? '', backend) + check);
       expect(typeErrors(dir)).toEqual([]);
       const run = spawnSync(TSX, ['--conditions=@rnn/source', 'example.ts'], { cwd: dir, encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);
-      const printed = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as { element: number; listed: number; shape: number[]; y: number[]; c: number[] };
+      const printed = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as { element: number; listed: number; shape: number[]; y: number[]; c: number[]; mode: string };
+      console.info(`README example on ${backend.name}: mode '${printed.mode}', a[4][3][6] = ${printed.element}`);
+      if (backend.mode !== undefined) expect(printed.mode).toBe(backend.mode);
       expect(Number.isFinite(printed.element)).toBe(true);
       expect(printed.listed).toBe(printed.element);
       expect(printed).toMatchObject({ shape: [5, 8], y: [2, 10, 7], c: [5, 10, 7] });
