@@ -34,11 +34,11 @@ export interface NodeSpec {
   readonly attributes?: Readonly<Record<string, AttributeSpec>> | undefined;
 }
 
-/** A graph input or output: a tensor type with fixed (number) or symbolic (string) dimensions. */
+/** A graph input or output: a tensor type with fixed (number) or symbolic (string) dimensions, or no declared shape. */
 export interface ValueSpec {
   readonly name: string;
   readonly type: WriteType;
-  readonly shape: readonly (number | string)[];
+  readonly shape?: readonly (number | string)[] | undefined;
 }
 
 /** A model to write: one graph, the default domain at one opset. */
@@ -87,8 +87,11 @@ function attributeMessage(name: string, a: AttributeSpec): WireWriter {
 }
 
 function valueMessage(v: ValueSpec): WireWriter {
-  const shape = new WireWriter();
-  for (const d of v.shape) shape.message(1, typeof d === 'number' ? new WireWriter().int(1, d) : new WireWriter().string(2, d));
+  let shape: WireWriter | undefined;
+  if (v.shape !== undefined) {
+    shape = new WireWriter();
+    for (const d of v.shape) shape.message(1, typeof d === 'number' ? new WireWriter().int(1, d) : new WireWriter().string(2, d));
+  }
   const tensorType = new WireWriter().int(1, TYPE_CODE[v.type]).message(2, shape);
   return new WireWriter().string(1, v.name).message(2, new WireWriter().message(1, tensorType));
 }

@@ -131,7 +131,10 @@ export class WireReader {
     } else if (wire === WIRE.fixed32) {
       if (this.left < 4) this.#truncated('a fixed32');
       this.#pos += 4;
-    } else this.#pos += this.#length();
+    } else {
+      const n = this.#length(); // read first: `#pos += #length()` would add to the position before the length
+      this.#pos += n;
+    }
   }
 
   /** Requires `wire` for a field; a field of another wire type is malformed. */

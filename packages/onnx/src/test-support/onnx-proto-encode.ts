@@ -31,7 +31,7 @@ export async function encodeWithOnnxProto(spec: ModelSpec, opts: { raw?: boolean
   };
   const value = (v: ValueSpec) => onnx.ValueInfoProto.create({
     name: v.name,
-    type: { tensorType: { elemType: CODE[v.type], shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: { tensorType: { elemType: CODE[v.type], ...(v.shape === undefined ? {} : { shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } }) } },
   });
   const graph = onnx.GraphProto.create({
     name: spec.graph.name,
