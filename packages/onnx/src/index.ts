@@ -12,4 +12,6 @@
 export { OnnxModel, type OnnxLoadOptions, type OnnxRunOptions, type OnnxModelInfo } from './onnx-model.js';
 export { OPSETS, IR_VERSIONS, type OnnxValueInfo } from './load-graph.js';
 export type { ElemType } from './graph/host-value.js';
+export { exportOnnx, EXPORT_OUTPUTS, type ExportOnnxOptions } from './export-onnx.js';
+export type { RecurrentModel, StackVariant, ParameterValues } from './model-source.js';
 export { OnnxImportError, OnnxRunError, WeightImportError, type OnnxLocation } from './errors.js';
