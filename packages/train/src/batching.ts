@@ -1,30 +1,54 @@
 import { InvalidArgumentError, RandomState } from '@rnn/tensor';
 
 /**
- * A padded mini-batch of names for a character model, laid out as the cells want it.
- *
- * For name `j` of length `L_j` (character indices `s_j`), step `t = 0..L_j` reads
- * `x⟨0⟩ = 0` then `x⟨t⟩ = onehot(s_j[t−1])`, and must predict `s_j[t]` (and the end of name at
- * `t = L_j`), as in the NumPy exercise (`X = [None] + s`, `Y = s + ['\n']`).
- * `T = max_j L_j + 1`; the steps after a shorter name's end are padding: zero input,
- * `mask = 0`, so they add no loss and, since they come after every real step, no gradient.
+ * What every padded batch holds: inputs `x (n_x, m, T)` in C order (`x[i·m·T + j·T + t]`), each
+ * example's length (the steps the layers run for it; past it their state stays and their outputs
+ * are zero, as ONNX's `sequence_lens`), and a mask `(m, T)` of the steps the loss counts.
  */
-export interface Batch {
-  /** One-hot inputs `(n_x, m, T)`, C order: `x[i·m·T + j·T + t]`. */
+export interface BatchBase {
+  /** Inputs `(n_x, m, T)`, C order: `x[i·m·T + j·T + t]`; zero past an example's length. */
   readonly x: Float64Array;
-  /** Class to predict at every step `(m, T)`: `targets[j·T + t]` (0 on padding). */
-  readonly targets: Int32Array;
-  /** 1 on real steps, 0 on padding, `(m, T)`. */
-  readonly mask: Float64Array;
   /** Input features `n_x`. */
   readonly nX: number;
-  /** Names in the batch. */
+  /** Examples in the batch. */
   readonly m: number;
-  /** Steps: the longest name's length + 1. */
+  /** Steps: the longest example's. */
   readonly T: number;
-  /** Real steps in the batch, `Σ mask`: the characters predicted, end of name included. */
+  /** Steps of each example, `m` integers in `[1, T]`. */
+  readonly lengths: readonly number[];
+  /** 1 on the steps the loss counts, 0 elsewhere (padding, left-out steps), `(m, T)`. */
+  readonly mask: Float64Array;
+  /** `Σ mask`: the steps counted. */
   readonly count: number;
 }
+
+/**
+ * A padded batch for a softmax head with cross-entropy: a class at every step.
+ *
+ * For names (see `encodeBatch`), name `j` of length `L_j` (character indices `s_j`) reads
+ * `x⟨0⟩ = 0` then `x⟨t⟩ = onehot(s_j[t−1])` and must predict `s_j[t]` (and the end of name at
+ * `t = L_j`), as in the NumPy exercise (`X = [None] + s`, `Y = s + ['\n']`): `T = max_j L_j + 1`,
+ * and the steps after a shorter name's end are padding: zero input, `mask = 0`.
+ */
+export interface ClassBatch extends BatchBase {
+  /** `cross-entropy`. */
+  readonly loss: 'cross-entropy';
+  /** Class to predict at every step `(m, T)`: `targets[j·T + t]` (0 where the mask is 0). */
+  readonly targets: Int32Array;
+}
+
+/** A padded batch for a linear head with mean squared error: `n_y` numbers at the counted steps. */
+export interface RegressionBatch extends BatchBase {
+  /** `mse`. */
+  readonly loss: 'mse';
+  /** Outputs `n_y`. */
+  readonly nY: number;
+  /** Values to predict `(n_y, m, T)`, C order: `targets[k·m·T + j·T + t]` (0 where the mask is 0). */
+  readonly targets: Float64Array;
+}
+
+/** A padded mini-batch, laid out as the layers want it: classes or values to predict. */
+export type Batch = ClassBatch | RegressionBatch;
 
 /**
  * Lays out encoded names (without the end of name) as a padded batch; see `Batch`.
@@ -34,9 +58,10 @@ export interface Batch {
  * const vocabulary = Vocabulary.fromText('abc');
  * const batch = encodeBatch(['ab', 'c'].map((n) => vocabulary.encode(n)), vocabulary.size, vocabulary.endIndex);
  * [batch.m, batch.T, batch.count];   // [2, 3, 5]: two names, the longest plus its end, 5 real steps
+ * batch.lengths;                      // [3, 2]
  * ```
  */
-export function encodeBatch(sequences: readonly (readonly number[])[], nX: number, endIndex: number): Batch {
+export function encodeBatch(sequences: readonly (readonly number[])[], nX: number, endIndex: number): ClassBatch {
   const fn = 'encodeBatch';
   if (sequences.length === 0) throw new InvalidArgumentError(fn, 'sequences', 'must hold at least one name');
   if (!Number.isInteger(endIndex) || endIndex < 0 || endIndex >= nX) throw new InvalidArgumentError(fn, 'endIndex', `must be in [0, ${nX}), got ${endIndex}`);
@@ -58,7 +83,7 @@ export function encodeBatch(sequences: readonly (readonly number[])[], nX: numbe
       count++;
     }
   });
-  return { x, targets, mask, nX, m, T, count };
+  return { loss: 'cross-entropy', x, targets, mask, nX, m, T, count, lengths: sequences.map((s) => s.length + 1) };
 }
 
 /** `[0, n)` in a seeded random order (Fisher–Yates on `rng.nextDouble()`). */
@@ -113,9 +138,10 @@ export interface BatchSamplerOptions {
 }
 
 /**
- * Endless seeded mini-batches over a corpus, epoch after epoch: each epoch shuffles the names,
- * sorts each run of `bucketBatches · batchSize` of them by length, cuts it into batches and
- * shuffles the batches, so names of similar length share a batch and little is padded.
+ * Endless seeded mini-batches over a corpus, epoch after epoch: each epoch shuffles the items
+ * (names, or examples: anything with a `length`), sorts each run of `bucketBatches · batchSize`
+ * of them by length, cuts it into batches and shuffles the batches, so items of similar length
+ * share a batch and little is padded.
  *
  * @example
  * ```ts
@@ -124,7 +150,9 @@ export interface BatchSamplerOptions {
  * sampler.epoch;   // the pass over the names that batch came from, from 1
  * ```
  */
-export class BatchSampler<T extends ArrayLike<unknown>> {
+export class BatchSampler<T extends { readonly length: number }> {
+  /** Batches in one pass over the items (the last of each bucket may be smaller than `batchSize`). */
+  readonly batchesPerEpoch: number;
   readonly #items: readonly T[];
   readonly #batchSize: number;
   readonly #bucket: number;
@@ -139,6 +167,13 @@ export class BatchSampler<T extends ArrayLike<unknown>> {
     this.#batchSize = Math.min(batchSize, items.length);
     this.#bucket = Math.max(1, Math.floor(bucketBatches));
     this.#rng = new RandomState(seed);
+    const pool = this.#batchSize * this.#bucket;
+    this.batchesPerEpoch = Math.floor(items.length / pool) * this.#bucket + Math.ceil((items.length % pool) / this.#batchSize);
+  }
+
+  /** Batches of the current epoch not handed out yet: 0 right after an epoch's last batch. */
+  get batchesLeftInEpoch(): number {
+    return this.#queue.length;
   }
 
   /** The pass over the corpus the last batch came from, 1-based (0 before the first batch). */

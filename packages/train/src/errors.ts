@@ -59,3 +59,21 @@ export class NonFiniteError extends RnnError {
     super(fn, `${arg} holds ${value} at index ${index}; drawing from non-finite probabilities is refused`);
   }
 }
+
+/**
+ * The model cannot do what was asked, whatever the arguments: sampling a bidirectional model (its
+ * reverse direction reads characters not drawn yet), sampling a model of numeric data, or giving
+ * names to a model of numeric data (and numeric data to a character model).
+ */
+export class UnsupportedOperationError extends RnnError {
+  override readonly name = 'UnsupportedOperationError';
+  constructor(
+    fn: string,
+    /** What was refused, e.g. `sample`. */
+    readonly operation: string,
+    /** Why, in words. */
+    readonly reason: string,
+  ) {
+    super(fn, `${operation} is not supported: ${reason}`);
+  }
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 /** The main training functions: each must show an `@example` in the API reference. */
 const MAIN: Readonly<Record<string, readonly string[]>> = {
-  'sequence-model.ts': ['SequenceModel', 'SequenceModel.create', 'SequenceModel.load', 'SequenceModel.save', 'SequenceModel.fit', 'SequenceModel.evaluate', 'SequenceModel.sample'],
+  'sequence-model.ts': ['SequenceModel', 'SequenceModel.create', 'SequenceModel.load', 'SequenceModel.save', 'SequenceModel.fit', 'SequenceModel.evaluate', 'SequenceModel.predict', 'SequenceModel.sample'],
   'train-step.ts': ['lossAndGradients', 'batchLoss'],
   'sample.ts': ['sampleSequence', 'applyTemperature'],
   'init.ts': ['initParameters'],

@@ -1,11 +1,12 @@
 import { InvalidArgumentError, RandomState } from '@rnn/tensor';
-import { checkCell, parameterShapes, type CellType, type HostParameters, type ModelDims } from './parameters.js';
+import { layerParameterShapes, type LayerConfig } from '@rnn/cells';
+import { modelLayers, type HostParameters } from './parameters.js';
 
 /**
  * How weights are drawn.
- * - `scaled` (default): `W = randn(rows, cols) / √cols` (variance 1/fan-in), biases 0, and the
- *   LSTM forget-gate bias `bf = 1` so the cell remembers from the start.
- * - `numpy`: the NumPy exercise's `randn(rows, cols) · 0.01`, biases 0.
+ * - `scaled` (default): `W = randn(rows, cols) / √cols` (variance 1/fan-in) and the biases the
+ *   cell's description gives (0, and the LSTM forget-gate bias `bf = 1` so the cell remembers).
+ * - `numpy`: the NumPy exercise's `randn(rows, cols) · 0.01`, every bias 0.
  */
 export type InitScheme = 'scaled' | 'numpy';
 
@@ -18,31 +19,32 @@ export interface InitOptions {
 }
 
 /**
- * Seeded parameters for `cell`, float64 on the host. Weights are drawn from one
- * `RandomState(seed)` in storage order (`Wf, Wi, Wc, Wo, Wy` for the LSTM, `Waa, Wax, Wya`
- * for the RNN), each filled in C order, so the same seed gives the same model everywhere.
- * An unsupported `cell` is refused with an `InvalidArgumentError`.
+ * Seeded parameters of a layer stack with a head, float64 on the host, keyed as
+ * `layerParameterShapes` names them. Each parameter starts as its cell's description says
+ * (`init: 'weight'` is drawn, `{ bias: v }` is filled with `v`); weights are drawn from one
+ * `RandomState(seed)` in storage order, each filled in C order, so the same seed gives the same
+ * model everywhere. A bad configuration is refused with an `InvalidArgumentError`.
  *
  * @example
  * ```ts
- * const parameters = initParameters('lstm', { nX: 27, nA: 64, nY: 27 }, { seed: 1 });
- * parameters.Wf.length;   // 64 · (64 + 27)
+ * const parameters = initParameters({ cell: 'gru', inputSize: 27, hiddenSize: 64, numLayers: 2, outputSize: 27 }, { seed: 1 });
+ * parameters['l0.Wz'].length;   // 64 · (64 + 27)
+ * Object.keys(parameters);      // ['l0.Wz', 'l0.bz', …, 'l1.bhh', 'Wy', 'by']
  * ```
  */
-export function initParameters(cell: CellType, dims: ModelDims, { seed, scheme = 'scaled' }: InitOptions): Record<string, Float64Array> {
-  checkCell('initParameters', cell);
-  for (const [key, value] of Object.entries(dims)) {
-    if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('initParameters', `dims.${key}`, `must be a positive integer, got ${value}`);
-  }
+export function initParameters(config: LayerConfig, { seed, scheme = 'scaled' }: InitOptions): Record<string, Float64Array> {
+  const fn = 'initParameters';
+  const layers = modelLayers(fn, config);
+  if (scheme !== 'scaled' && scheme !== 'numpy') throw new InvalidArgumentError(fn, 'scheme', `must be 'scaled' or 'numpy', got ${String(scheme)}`);
   const rng = new RandomState(seed);
   const out: Record<string, Float64Array> = {};
-  for (const [name, [rows, cols]] of parameterShapes(cell, dims)) {
+  for (const { name, shape: [rows, cols], spec } of layerParameterShapes(layers)) {
     const values = new Float64Array(rows * cols);
-    if (name.startsWith('W')) {
+    if (spec.init === 'weight') {
       const scale = scheme === 'numpy' ? 0.01 : 1 / Math.sqrt(cols);
       for (let i = 0; i < values.length; i++) values[i] = rng.nextGaussian() * scale;
-    } else if (name === 'bf' && scheme === 'scaled') {
-      values.fill(1);
+    } else if (scheme === 'scaled') {
+      values.fill(spec.init.bias);
     }
     out[name] = values;
   }

@@ -123,7 +123,7 @@ describe('checkpoint files: temporary names, concurrent saves, stale files, link
     await saveCheckpointFile(path, model(1));
     const before = await readFile(path);
     const bad = model(2);
-    bad.parameters.Waa![0] = Number.POSITIVE_INFINITY;
+    bad.parameters['l0.Waa']![0] = Number.POSITIVE_INFINITY;
     await expect(saveCheckpointFile(path, bad)).rejects.toBeInstanceOf(CheckpointError);
     expect(Buffer.compare(await readFile(path), before)).toBe(0);
     expect(await readdir(dir)).toEqual(['model.ckpt']);

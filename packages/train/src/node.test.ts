@@ -39,7 +39,7 @@ describe('checkpoint files', () => {
     const m = model(1);
     await saveCheckpointFile(path, m);
     const back = await loadCheckpointFile(path, { cell: 'rnn' });
-    expect(Array.from(back.parameters.Waa!)).toEqual(Array.from(m.parameters.Waa!));
+    expect(Array.from(back.parameters['l0.Waa']!)).toEqual(Array.from(m.parameters['l0.Waa']!));
     expect(await readdir(dir)).toEqual(['model.ckpt']);
   });
 
@@ -52,7 +52,7 @@ describe('checkpoint files', () => {
     await expect(saveCheckpointFile(path, model(2), failingAfter(Math.floor(size / 2)))).rejects.toThrow('disk on fire');
     expect(Buffer.compare(await readFile(path), before)).toBe(0);
     expect(await readdir(dir)).toEqual(['model.ckpt']);
-    expect((await loadCheckpointFile(path)).parameters.Waa).toEqual(model(1).parameters.Waa);
+    expect((await loadCheckpointFile(path)).parameters['l0.Waa']).toEqual(model(1).parameters['l0.Waa']);
   });
 
   it('write the new content in full when nothing fails, replacing the old', async () => {

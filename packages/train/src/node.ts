@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import * as fsPromises from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CheckpointExpectation } from './checkpoint.js';
-import { SequenceModel, type LoadOptions } from './sequence-model.js';
+import type { LoadOptions } from './model-config.js';
+import { SequenceModel } from './sequence-model.js';
 
 /** The file operations `writeFileAtomic` uses; `node:fs/promises` provides them. Tests pass a failing one. */
 export interface AtomicFs {

@@ -83,7 +83,7 @@ describe('Adam with weight decay (AdamW)', () => {
 
 describe('the cosine schedule', () => {
   it('starts at lr, halves at mid-run and ends at 5 %', async () => {
-    const { scheduledRate } = await import('./sequence-model.js');
+    const { scheduledRate } = await import('./fit-loop.js');
     expect(scheduledRate(0.01, 0, 100)).toBeCloseTo(0.01, 15);
     expect(scheduledRate(0.01, 50, 100)).toBeCloseTo(0.01 * (0.05 + 0.475), 15);
     expect(scheduledRate(0.01, 100, 100)).toBeCloseTo(0.0005, 15);

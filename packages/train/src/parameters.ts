@@ -1,57 +1,33 @@
+import { CELLS, isCellName, layerParameterShapes, type CellName, type LayerConfig } from '@rnn/cells';
 import { InvalidArgumentError, tensor, type DType, type Tensor } from '@rnn/tensor';
-import type { LstmParameters, RnnParameters } from '@rnn/cells';
 
-/** Which recurrent cell a model runs. */
-export type CellType = 'lstm' | 'rnn';
-
-/** Every `CellType`, for checks and messages. */
-const CELL_TYPES: readonly CellType[] = ['lstm', 'rnn'];
-
-/** Throws an `InvalidArgumentError` naming `fn` unless `cell` is a supported cell. */
-export function checkCell(fn: string, cell: unknown): asserts cell is CellType {
-  if (!CELL_TYPES.some((c) => c === cell)) {
-    throw new InvalidArgumentError(fn, 'cell', `must be ${CELL_TYPES.map((c) => `'${c}'`).join(' or ')}, got ${typeof cell === 'string' ? `'${cell}'` : String(cell)}`);
+/** Throws an `InvalidArgumentError` naming `fn` unless `cell` is one of the cells in `CELLS`. */
+export function checkCell(fn: string, cell: unknown): asserts cell is CellName {
+  if (!isCellName(cell)) {
+    throw new InvalidArgumentError(fn, 'cell', `must be ${Object.keys(CELLS).map((c) => `'${c}'`).join(', ')}, got ${typeof cell === 'string' ? `'${cell}'` : String(cell)}`);
   }
 }
 
-/** The LSTM parameter names, NumPy's keys, in the order they are drawn and stored. */
-export const LSTM_PARAMETER_NAMES = ['Wf', 'bf', 'Wi', 'bi', 'Wc', 'bc', 'Wo', 'bo', 'Wy', 'by'] as const;
-/** The RNN parameter names, NumPy's keys, in the order they are drawn and stored. */
-export const RNN_PARAMETER_NAMES = ['Waa', 'Wax', 'Wya', 'ba', 'by'] as const;
-
-/** Sizes of a model: `n_x` inputs, `n_a` hidden units, `n_y` output classes. */
-export interface ModelDims {
-  /** Input features `n_x` (the vocabulary size for characters). */
-  readonly nX: number;
-  /** Hidden units `n_a`. */
-  readonly nA: number;
-  /** Output classes `n_y`. */
-  readonly nY: number;
+/**
+ * A layer stack with every field set: the cell, `inputSize` (`n_x`), `hiddenSize` (`n_a`),
+ * `numLayers`, `bidirectional` and the head's `outputSize` (`n_y`).
+ */
+export interface ModelLayers extends LayerConfig {
+  readonly numLayers: number;
+  readonly bidirectional: boolean;
+  readonly outputSize: number;
 }
 
 /**
  * Parameters (or gradients, or optimizer moments) kept on the host in float64, one flat
- * row-major array per NumPy key. A gradient map uses the same keys: `grads.Wf` holds `dWf`.
+ * row-major array per key of `layerParameterShapes` (`l0.Wf`, `l1r.Wz`, the head's `Wy`, `by`).
+ * A gradient map uses the same keys: `grads['l0.Wf']` holds `dWf` of layer 0.
  */
 export type HostParameters = Readonly<Record<string, Float64Array>>;
 
-/** The name and `(rows, cols)` shape of every parameter of `cell`, in storage order. */
-export function parameterShapes(cell: CellType, { nX, nA, nY }: ModelDims): readonly (readonly [string, readonly [number, number]])[] {
-  checkCell('parameterShapes', cell);
-  if (cell === 'lstm') {
-    const gate = [nA, nA + nX] as const;
-    const bias = [nA, 1] as const;
-    return [
-      ['Wf', gate], ['bf', bias], ['Wi', gate], ['bi', bias], ['Wc', gate], ['bc', bias], ['Wo', gate], ['bo', bias],
-      ['Wy', [nY, nA]], ['by', [nY, 1]],
-    ];
-  }
-  return [['Waa', [nA, nA]], ['Wax', [nA, nX]], ['Wya', [nY, nA]], ['ba', [nA, 1]], ['by', [nY, 1]]];
-}
-
-/** The name of the output-layer weight: `Wy` for the LSTM, `Wya` for the RNN. */
-export function outputWeightName(cell: CellType): 'Wy' | 'Wya' {
-  return cell === 'lstm' ? 'Wy' : 'Wya';
+/** The name and `(rows, cols)` shape of every parameter of a layer stack with a head, in storage order (see `layerParameterShapes`). */
+export function parameterShapes(layers: ModelLayers): readonly (readonly [string, readonly [number, number]])[] {
+  return layerParameterShapes(layers).map((p) => [p.name, p.shape] as const);
 }
 
 /** Reads one parameter, throwing `InvalidArgumentError` naming `fn` when it is missing. */
@@ -75,28 +51,48 @@ export function cloneParameters(params: HostParameters): Record<string, Float64A
   return out;
 }
 
-/** Checks that `params` holds exactly the parameters of `cell` with the shapes `dims` imply. */
-export function checkParameters(fn: string, cell: CellType, dims: ModelDims, params: HostParameters): void {
-  const shapes = parameterShapes(cell, dims);
+/** Checks that `params` holds exactly the parameters of `layers`, each of the size its shape implies. */
+export function checkParameters(fn: string, layers: ModelLayers, params: HostParameters): void {
+  if (typeof params !== 'object' || params === null) throw new InvalidArgumentError(fn, 'parameters', 'must be an object of Float64Array by parameter name');
+  const shapes = parameterShapes(layers);
   for (const [name, [rows, cols]] of shapes) {
     const p = parameter(params, name, fn);
+    if (!(p instanceof Float64Array)) throw new InvalidArgumentError(fn, `parameters.${name}`, 'must be a Float64Array');
     if (p.length !== rows * cols) {
       throw new InvalidArgumentError(fn, `parameters.${name}`, `holds ${p.length} values but (${rows}, ${cols}) = ${rows * cols} were expected`);
     }
   }
   const extra = Object.keys(params).filter((k) => !shapes.some(([name]) => name === k));
-  if (extra.length > 0) throw new InvalidArgumentError(fn, 'parameters', `has keys a ${cell} does not use: ${extra.join(', ')}`);
+  if (extra.length > 0) throw new InvalidArgumentError(fn, 'parameters', `has keys this ${layers.cell} stack does not use: ${extra.join(', ')}`);
 }
 
-/** Host tensors of `dtype` for the cells, one per parameter (float32 rounds the float64 values). */
-export function toTensors(cell: 'lstm', dims: ModelDims, params: HostParameters, dtype: DType): LstmParameters;
-export function toTensors(cell: 'rnn', dims: ModelDims, params: HostParameters, dtype: DType): RnnParameters;
-export function toTensors(cell: CellType, dims: ModelDims, params: HostParameters, dtype: DType): LstmParameters | RnnParameters;
-export function toTensors(cell: CellType, dims: ModelDims, params: HostParameters, dtype: DType): LstmParameters | RnnParameters {
-  const shapes = new Map(parameterShapes(cell, dims));
-  const t = (name: string): Tensor => tensor(parameter(params, name, 'toTensors'), shapes.get(name) ?? [0, 0], dtype);
-  if (cell === 'lstm') {
-    return { Wf: t('Wf'), bf: t('bf'), Wi: t('Wi'), bi: t('bi'), Wc: t('Wc'), bc: t('bc'), Wo: t('Wo'), bo: t('bo'), Wy: t('Wy'), by: t('by') };
-  }
-  return { Waa: t('Waa'), Wax: t('Wax'), Wya: t('Wya'), ba: t('ba'), by: t('by') };
+/** Tensors of `dtype` for `layersForward`, one per parameter (float32 rounds the float64 values). */
+export function toTensors(layers: ModelLayers, params: HostParameters, dtype: DType): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const [name, shape] of parameterShapes(layers)) out[name] = tensor(parameter(params, name, 'toTensors'), shape, dtype);
+  return out;
+}
+
+function positiveInteger(fn: string, arg: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new InvalidArgumentError(fn, arg, `must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * Checks a layer stack with a head (typed errors naming `fn` and the field) and fills in the
+ * defaults: one layer, one direction.
+ */
+export function modelLayers(fn: string, config: LayerConfig): ModelLayers {
+  if (typeof config !== 'object' || config === null) throw new InvalidArgumentError(fn, 'config', 'must be an object');
+  checkCell(fn, config.cell);
+  const bidirectional = config.bidirectional ?? false;
+  if (typeof bidirectional !== 'boolean') throw new InvalidArgumentError(fn, 'bidirectional', `must be a boolean, got ${String(bidirectional)}`);
+  return {
+    cell: config.cell,
+    inputSize: positiveInteger(fn, 'inputSize', config.inputSize),
+    hiddenSize: positiveInteger(fn, 'hiddenSize', config.hiddenSize),
+    numLayers: positiveInteger(fn, 'numLayers', config.numLayers ?? 1),
+    bidirectional,
+    outputSize: positiveInteger(fn, 'outputSize', config.outputSize),
+  };
 }

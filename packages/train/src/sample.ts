@@ -1,8 +1,8 @@
-import { lstmCellForward, rnnCellForward } from '@rnn/cells';
-import { InvalidArgumentError, resolveBackend, tensor, zeros, type RandomState, type Tensor } from '@rnn/tensor';
-import { NonFiniteError } from './errors.js';
+import { CELLS, disposeLayerCaches, layersForward, SequenceStream, type CellName, type LayerConfig } from '@rnn/cells';
+import { InvalidArgumentError, resolveBackend, tensor, type Backend, type DType, type RandomState, type Tensor } from '@rnn/tensor';
+import { NonFiniteError, UnsupportedOperationError } from './errors.js';
 import { nativeDType } from './native-dtype.js';
-import { toTensors, type CellType, type HostParameters, type ModelDims } from './parameters.js';
+import { modelLayers, toTensors, type HostParameters, type ModelLayers } from './parameters.js';
 import type { StepOptions } from './train-step.js';
 
 /**
@@ -38,16 +38,17 @@ export function applyTemperature(y: ArrayLike<number>, temperature: number): Flo
   return logs;
 }
 
-/** What an LSTM did at each step of a sample, for plotting: each entry is one step, `(n_a)` values. */
+/**
+ * What the layers did at each step of a sample, for plotting: per layer (bottom first) the
+ * activations the cell's description names (`ft, it, cct, ot` for the LSTM, `zt, rt, hct, hh`
+ * for the GRU, none for the RNN) and its states, `a` and for the LSTM `c`. Each entry is a list
+ * of steps (every step the model ran: the prefix, then one per drawn character), each `(n_a)` values.
+ */
 export interface GateTrace {
-  /** Forget gate `ft`. */
-  readonly forget: Float64Array[];
-  /** Update (input) gate `it`. */
-  readonly update: Float64Array[];
-  /** Output gate `ot`. */
-  readonly output: Float64Array[];
-  /** Memory cell `c⟨t⟩`. */
-  readonly cell: Float64Array[];
+  /** The cell whose activations these are. */
+  readonly cell: CellName;
+  /** Per layer, bottom first: activation or state name → steps. */
+  readonly layers: readonly Readonly<Record<string, readonly Float64Array[]>>[];
 }
 
 /** Options of `sampleSequence`. */
@@ -56,87 +57,126 @@ export interface SampleOptions extends StepOptions {
   readonly rng: RandomState;
   /** Default 1; see `applyTemperature`. */
   readonly temperature?: number | undefined;
-  /** Characters drawn at most before stopping (default 50, as the NumPy exercise). */
+  /** Characters drawn at most before stopping, after the prefix (default 50, as the NumPy exercise). */
   readonly maxLength?: number | undefined;
-  /** Record the LSTM gates and cell state at every step (ignored for the RNN). */
+  /** Indices fed after `x⟨1⟩ = 0` before the first draw: the sample continues them (default none). */
+  readonly prefix?: readonly number[] | undefined;
+  /** Record the activations and states of every layer at every step (see `GateTrace`). */
   readonly trace?: boolean | undefined;
 }
 
 /** One sampled sequence. */
 export interface SampledSequence {
-  /** The indices drawn, the end-of-name index excluded. */
+  /** The indices drawn after the prefix, the end-of-name index excluded. */
   readonly indices: number[];
   /** True when the end of name was drawn, false when `maxLength` stopped it. */
   readonly ended: boolean;
-  /** Gates at each step, when asked for and the cell is an LSTM. */
+  /** Activations and states at each step, when asked for. */
   readonly trace?: GateTrace | undefined;
 }
 
+/** `(n_x, 1, t)` one-hot columns of `indices`, with a zero column first when `start` (the `x⟨1⟩ = 0` of a fresh name). */
+function oneHots(indices: readonly number[], nX: number, start: boolean, dtype: DType): Tensor {
+  const t = indices.length + (start ? 1 : 0);
+  const x = new Float64Array(nX * t);
+  indices.forEach((idx, k) => (x[idx * t + k + (start ? 1 : 0)] = 1));
+  return tensor(x, [nX, 1, t], dtype);
+}
+
 /**
- * Draws one sequence, NumPy's `sample`: start from `x⟨1⟩ = 0`, `a⟨0⟩ = 0` (`c⟨0⟩ = 0`); at each
- * step run the cell on the backend, read `ŷ⟨t⟩` back, rescale it by the temperature, draw
- * `idx = rng.choice(p)`, and feed `onehot(idx)` as the next input, until `endIndex` is drawn
- * or `maxLength` characters were. Tensors are sent in `dtype`, by default what the backend
- * computes in (float64 on the CPU, float32 on gpu.js). A `ŷ⟨t⟩` holding NaN or ±∞ throws a
- * `NonFiniteError` instead of drawing.
+ * Draws one sequence, NumPy's `sample` on a `SequenceStream`: feed `x⟨1⟩ = 0` and the prefix as
+ * one chunk (the layers start from zero states), then at each step read `ŷ` of the last step fed
+ * back, rescale it by the temperature, draw `idx = rng.choice(p)`, and feed `onehot(idx)` as the
+ * next chunk, carrying the state, until `endIndex` is drawn or `maxLength` characters were.
+ * Tensors are sent in `dtype`, by default what the backend computes in. A `ŷ` holding NaN or ±∞
+ * throws a `NonFiniteError` instead of drawing; a bidirectional stack (its reverse direction
+ * would read characters not drawn yet) an `UnsupportedOperationError`.
+ *
+ * With `trace`, the sampled sequence is run once more through `layersForward` (equal to the
+ * stream, step for step) and each layer's activations are read from its caches.
  *
  * @example
  * ```ts
- * const dims = { nX: vocabulary.size, nA: 16, nY: vocabulary.size };
- * const parameters = initParameters('lstm', dims, { seed: 1 });
- * const { indices } = await sampleSequence('lstm', dims, parameters, vocabulary.endIndex, { rng: new RandomState(2), backend });
- * vocabulary.decode(indices);   // an (untrained) name
+ * const layers = { cell: 'lstm', inputSize: vocabulary.size, hiddenSize: 16, outputSize: vocabulary.size } as const;
+ * const parameters = initParameters(layers, { seed: 1 });
+ * const { indices } = await sampleSequence(layers, parameters, vocabulary.endIndex, { rng: new RandomState(2), prefix: vocabulary.encode('ab'), backend });
+ * 'ab' + vocabulary.decode(indices);   // an (untrained) name that starts with ab
  * ```
  */
-export async function sampleSequence(cell: CellType, dims: ModelDims, params: HostParameters, endIndex: number, options: SampleOptions): Promise<SampledSequence> {
+export async function sampleSequence(layers: LayerConfig, params: HostParameters, endIndex: number, options: SampleOptions): Promise<SampledSequence> {
   const fn = 'sampleSequence';
-  const { rng, temperature = 1, maxLength = 50, trace = false } = options;
+  const stack = modelLayers(fn, layers);
+  const { rng, temperature = 1, maxLength = 50, trace = false, prefix = [] } = options;
   const backend = resolveBackend(fn, options);
   const dtype = options.dtype ?? nativeDType(backend);
-  const backendOpts = { backend };
+  if (stack.bidirectional) throw new UnsupportedOperationError(fn, 'sampling a bidirectional model', 'its reverse direction reads the characters after each step, which are not drawn yet');
   if (!Number.isInteger(maxLength) || maxLength < 1) throw new InvalidArgumentError(fn, 'maxLength', `must be a positive integer, got ${maxLength}`);
   checkTemperature(fn, temperature);
-  const { nX, nA } = dims;
-  const gates: GateTrace | undefined = trace && cell === 'lstm' ? { forget: [], update: [], output: [], cell: [] } : undefined;
-  const p = cell === 'lstm' ? toTensors('lstm', dims, params, dtype) : toTensors('rnn', dims, params, dtype);
-  const live: Tensor[] = [...Object.values(p)];
+  const { inputSize: nX, outputSize: nY } = stack;
+  if (nX !== nY) throw new UnsupportedOperationError(fn, 'sampling', `a sample feeds each draw back as the next input, so inputSize (${nX}) must equal outputSize (${nY})`);
+  if (!Number.isInteger(endIndex) || endIndex < 0 || endIndex >= nY) throw new InvalidArgumentError(fn, 'endIndex', `must be in [0, ${nY}), got ${endIndex}`);
+  if (!Array.isArray(prefix)) throw new InvalidArgumentError(fn, 'prefix', 'must be an array of indices');
+  prefix.forEach((idx, k) => {
+    if (!Number.isInteger(idx) || idx < 0 || idx >= nX) throw new InvalidArgumentError(fn, `prefix[${k}]`, `must be in [0, ${nX}), got ${String(idx)}`);
+  });
+  const p = toTensors(stack, params, dtype);
+  const stream = new SequenceStream(p, stack, { backend, head: 'softmax' });
   const indices: number[] = [];
-  let xt = zeros([nX, 1], dtype);
-  let aPrev = zeros([nA, 1], dtype);
-  let cPrev = zeros([nA, 1], dtype);
-  live.push(xt, aPrev, cPrev);
+  let ended = false;
   try {
+    let chunk = oneHots(prefix, nX, true, dtype);
     while (indices.length < maxLength) {
-      let yt: Tensor;
-      if ('Wf' in p) {
-        const out = lstmCellForward(xt, aPrev, cPrev, p, backendOpts);
-        live.push(out.aNext, out.cNext, out.ytPred, out.cache.ft, out.cache.it, out.cache.cct, out.cache.ot);
-        if (gates !== undefined) {
-          const [f, i, o, c] = await Promise.all([out.cache.ft.data(), out.cache.it.data(), out.cache.ot.data(), out.cNext.data()]);
-          gates.forget.push(Float64Array.from(f));
-          gates.update.push(Float64Array.from(i));
-          gates.output.push(Float64Array.from(o));
-          gates.cell.push(Float64Array.from(c));
-        }
-        [yt, aPrev, cPrev] = [out.ytPred, out.aNext, out.cNext];
-      } else {
-        const out = rnnCellForward(xt, aPrev, p, backendOpts);
-        live.push(out.aNext, out.ytPred);
-        [yt, aPrev] = [out.ytPred, out.aNext];
-      }
-      const y = await yt.data();
-      checkProbabilities(fn, `ŷ⟨${indices.length + 1}⟩`, y);
+      const { outputs, yPred } = stream.push(chunk);
+      chunk.dispose();
+      outputs.dispose();
+      if (yPred === undefined) throw new Error('sampleSequence: the stream returned no yPred');
+      const all = await yPred.data();
+      yPred.dispose();
+      const t = all.length / nY;
+      const y = Float64Array.from({ length: nY }, (_, k) => all[k * t + t - 1] as number);
+      checkProbabilities(fn, `ŷ⟨${prefix.length + indices.length + 1}⟩`, y);
       const idx = rng.choice(applyTemperature(y, temperature));
-      if (idx === endIndex) return { indices, ended: true, trace: gates };
+      if (idx === endIndex) {
+        ended = true;
+        break;
+      }
       indices.push(idx);
-      const onehot = new Float64Array(nX);
-      onehot[idx] = 1;
-      xt = tensor(onehot, [nX, 1], dtype);
-      live.push(xt);
+      if (indices.length < maxLength) chunk = oneHots([idx], nX, false, dtype);
     }
-    return { indices, ended: false, trace: gates };
   } finally {
-    for (const t of live) t.dispose();
+    stream.dispose();
+  }
+  try {
+    const steps = [...prefix, ...indices.slice(0, ended ? indices.length : indices.length - 1)];
+    return { indices, ended, trace: trace ? await traceOf(stack, p, steps, backend, dtype) : undefined };
+  } finally {
+    for (const t of Object.values(p)) t.dispose();
+  }
+}
+
+/** Runs `x = [0; onehot(fed)]` through the layers once and reads every layer's activations and states at every step. */
+async function traceOf(stack: ModelLayers, p: Readonly<Record<string, Tensor>>, fed: readonly number[], backend: Backend, dtype: DType): Promise<GateTrace> {
+  const cell = CELLS[stack.cell];
+  const x = oneHots(fed, stack.inputSize, true, dtype);
+  const out = layersForward(x, p, stack, { backend, head: 'softmax' });
+  try {
+    const names: [string, string][] = [...cell.activations.map((a): [string, string] => [a, a]), ['a', 'aNext'], ...(cell.state.includes('c') ? [['c', 'cNext'] as [string, string]] : [])];
+    const layers: Record<string, Float64Array[]>[] = [];
+    for (const run of out.caches.runs) {
+      const record: Record<string, Float64Array[]> = {};
+      for (const [name, key] of names) {
+        record[name] = await Promise.all(run.run.steps.map(async (step) => {
+          const t = step[key];
+          if (t === undefined) throw new Error(`sampleSequence: a ${stack.cell} step has no ${key}`);
+          return Float64Array.from(await t.data());
+        }));
+      }
+      layers[run.layer] = record;
+    }
+    return { cell: stack.cell, layers };
+  } finally {
+    disposeLayerCaches(out.caches);
+    for (const t of [x, out.outputs, out.aLast, out.cLast, out.yPred]) t?.dispose();
   }
 }
 

@@ -1,153 +1,186 @@
-import { disposeCaches, lstmBackward, lstmForward, rnnBackward, rnnForward, type LstmCaches, type RnnCaches } from '@rnn/cells';
-import { resolveBackend, tensor, zeros, type Backend, type DType, type Tensor } from '@rnn/tensor';
-import type { Batch } from './batching.js';
-import { maskedCrossEntropy, outputLayerBackward, type CrossEntropy } from './loss.js';
+import { disposeLayerCaches, layersBackward, layersForward, type LayerConfig, type LayersForwardOutput } from '@rnn/cells';
+import { InvalidArgumentError, resolveBackend, tensor, type Backend, type DType, type Tensor } from '@rnn/tensor';
+import type { Batch, BatchBase } from './batching.js';
+import { crossEntropyLogitsGradient, maskedCorrect, maskedCrossEntropy, maskedSquaredError, squaredErrorGradient } from './loss.js';
 import { nativeDType } from './native-dtype.js';
-import { outputWeightName, parameter, toTensors, type CellType, type HostParameters } from './parameters.js';
+import { modelLayers, toTensors, type HostParameters, type ModelLayers } from './parameters.js';
 
-/** Where the recurrent math runs. */
+/** Where the layers run. */
 export interface StepOptions {
-  /** Backend for the cells; the default set with `setBackend` when absent. */
+  /** Backend for the layers; the default set with `setBackend` when absent. */
   readonly backend?: Backend | undefined;
   /**
-   * Element type of the tensors sent to the backend. Default: the model's `dtype` in
-   * `SequenceModel`'s methods, else what the backend computes in, `float64` on the CPU backend
-   * and `float32` on gpu.js (see `SequenceModel.dtype`).
+   * Element type of the tensors sent to the backend. Default: what the backend computes in,
+   * `float64` on the CPU backend and `float32` on gpu.js. (`SequenceModel` fixes it once, at
+   * `create` or `load`.)
    */
   readonly dtype?: DType | undefined;
 }
 
+/** A batch's summed loss: `total / count` is the mean. */
+export interface LossTotal {
+  /** `cross-entropy` (nats, counted per step) or `mse` (squared error, counted per value). */
+  readonly loss: 'cross-entropy' | 'mse';
+  /** Summed nats, or summed squared error. */
+  readonly total: number;
+  /** Steps (cross-entropy) or values, `n_y` per step (squared error), counted. */
+  readonly count: number;
+  /** Cross-entropy: the counted steps whose most likely class is the target. */
+  readonly correct?: number | undefined;
+}
+
 /** Loss and gradients of one batch. */
-export interface StepResult extends CrossEntropy {
-  /** Gradient of `totalNats / normalizer` for every parameter, keyed by parameter name (`grads.Wf` is `dWf`), float64. */
+export interface StepResult extends LossTotal {
+  /** Gradient of `total / normalizer` for every parameter, keyed like the parameters (`grads['l0.Wf']` is layer 0's `dWf`), float64. */
   readonly grads: Record<string, Float64Array>;
 }
 
-/** Sizes a step needs besides the batch: hidden units `n_a` and classes `n_y`. */
-export interface HiddenDims {
-  /** Hidden units `n_a`. */
-  readonly nA: number;
-  /** Output classes `n_y`. */
-  readonly nY: number;
-}
-
+/** A forward pass with the head on the device, `yPred` read back, and what to free. */
 interface Forward {
   readonly yPred: Float64Array;
-  readonly a: Float64Array;
-  readonly caches: { readonly kind: 'lstm'; readonly caches: LstmCaches } | { readonly kind: 'rnn'; readonly caches: RnnCaches };
-  readonly inputs: readonly Tensor[];
+  readonly out: LayersForwardOutput;
+  readonly owned: Tensor[];
+}
+
+/** The head a batch's loss needs. */
+function headOf(batch: Batch): 'softmax' | 'linear' {
+  return batch.loss === 'cross-entropy' ? 'softmax' : 'linear';
+}
+
+function checkBatch(fn: string, layers: ModelLayers, batch: BatchBase): void {
+  if (typeof batch !== 'object' || batch === null || !(batch.x instanceof Float64Array)) throw new InvalidArgumentError(fn, 'batch', 'must be a Batch (see encodeBatch)');
+  if (batch.nX !== layers.inputSize) throw new InvalidArgumentError(fn, 'batch', `has n_x = ${batch.nX} features but the layers read inputSize = ${layers.inputSize}`);
+  if ('nY' in batch && batch.nY !== layers.outputSize) throw new InvalidArgumentError(fn, 'batch', `has n_y = ${String(batch.nY)} targets but the head has outputSize = ${layers.outputSize}`);
 }
 
 /**
- * Forward through the recurrence on the backend (`lstmForward` / `rnnForward` with `a⟨0⟩ = 0`),
- * then reads `a` and `yPred` back to the host.
+ * `layersForward` over the batch (with its lengths) and the head, on the backend; reads back
+ * only `yPred (n_y, m, T)`.
  */
-async function forward(cell: CellType, { nA, nY }: HiddenDims, params: HostParameters, batch: Batch, backend: Backend, dtype: DType): Promise<Forward> {
-  const dims = { nX: batch.nX, nA, nY };
+async function forward(layers: ModelLayers, params: HostParameters, batch: BatchBase, head: 'softmax' | 'linear', backend: Backend, dtype: DType): Promise<Forward> {
   const x = tensor(batch.x, [batch.nX, batch.m, batch.T], dtype);
-  const a0 = zeros([nA, batch.m], dtype);
-  const backendOpts = { backend };
-  if (cell === 'lstm') {
-    const p = toTensors('lstm', dims, params, dtype);
-    const out = lstmForward(x, a0, p, backendOpts);
-    const [a, yPred] = await Promise.all([out.a.data(), out.yPred.data()]);
-    const inputs = [x, a0, out.a, out.c, out.yPred, ...Object.values(p)];
-    return { a: Float64Array.from(a), yPred: Float64Array.from(yPred), caches: { kind: 'lstm', caches: out.caches }, inputs };
+  const p = toTensors(layers, params, dtype);
+  const owned = [x, ...Object.values(p)];
+  try {
+    const out = layersForward(x, p, layers, { backend, lengths: batch.lengths, head });
+    owned.push(out.outputs, out.aLast, ...(out.cLast === undefined ? [] : [out.cLast]), ...(out.yPred === undefined ? [] : [out.yPred]));
+    if (out.yPred === undefined) throw new Error('forward: the layers returned no yPred');
+    return { yPred: Float64Array.from(await out.yPred.data()), out, owned };
+  } catch (error) {
+    for (const t of owned) t.dispose();
+    throw error;
   }
-  const p = toTensors('rnn', dims, params, dtype);
-  const out = rnnForward(x, a0, p, backendOpts);
-  const [a, yPred] = await Promise.all([out.a.data(), out.yPred.data()]);
-  const inputs = [x, a0, out.a, out.yPred, ...Object.values(p)];
-  return { a: Float64Array.from(a), yPred: Float64Array.from(yPred), caches: { kind: 'rnn', caches: out.caches }, inputs };
 }
 
-/** Frees every tensor a forward pass made or uploaded. */
 function release(f: Forward): void {
-  disposeCaches(f.caches.caches);
-  for (const t of f.inputs) t.dispose();
+  disposeLayerCaches(f.out.caches);
+  for (const t of f.owned) t.dispose();
+}
+
+/** The summed loss of a batch from its read-back `yPred`. */
+function lossOf(batch: Batch, yPred: Float64Array, nY: number): LossTotal {
+  const dims = { nY, m: batch.m, T: batch.T };
+  if (batch.loss === 'cross-entropy') {
+    const ce = maskedCrossEntropy(yPred, batch.targets, batch.mask, dims);
+    return { loss: 'cross-entropy', total: ce.totalNats, count: ce.count, correct: maskedCorrect(yPred, batch.targets, batch.mask, dims) };
+  }
+  const se = maskedSquaredError(yPred, batch.targets, batch.mask, dims);
+  return { loss: 'mse', total: se.totalSquaredError, count: se.count };
 }
 
 /**
- * Summed masked cross-entropy of a batch, forward only (for held-out evaluation).
+ * The head's outputs for a batch, forward only: `yPred (n_y, m, T)` read back in float64
+ * (probabilities for `softmax`, values for `linear`); zero-input steps past an example's length
+ * hold what the head makes of zero outputs.
+ */
+export async function batchPredictions(layers: LayerConfig, params: HostParameters, batch: BatchBase, head: 'softmax' | 'linear', opts: StepOptions = {}): Promise<Float64Array> {
+  const fn = 'batchPredictions';
+  const stack = modelLayers(fn, layers);
+  checkBatch(fn, stack, batch);
+  const backend = resolveBackend(fn, opts);
+  const f = await forward(stack, params, batch, head, backend, opts.dtype ?? nativeDType(backend));
+  release(f);
+  return f.yPred;
+}
+
+/**
+ * Summed loss of a batch, forward only (for held-out evaluation): cross-entropy for a `ClassBatch`
+ * (softmax head), squared error for a `RegressionBatch` (linear head).
  *
  * @example
  * ```ts
+ * const layers = { cell: 'lstm', inputSize: vocabulary.size, hiddenSize: 64, outputSize: vocabulary.size } as const;
  * const batch = encodeBatch(heldOut.map((n) => vocabulary.encode(n)), vocabulary.size, vocabulary.endIndex);
- * const { totalNats, count } = await batchLoss('lstm', { nA: 64, nY: vocabulary.size }, parameters, batch, { backend });
- * totalNats / count;   // nats per character
+ * const { total, count } = await batchLoss(layers, parameters, batch, { backend });
+ * total / count;   // nats per character
  * ```
  */
-export async function batchLoss(cell: CellType, dims: HiddenDims, params: HostParameters, batch: Batch, opts: StepOptions = {}): Promise<CrossEntropy> {
-  const backend = resolveBackend('batchLoss', opts);
-  const f = await forward(cell, dims, params, batch, backend, opts.dtype ?? nativeDType(backend));
+export async function batchLoss(layers: LayerConfig, params: HostParameters, batch: Batch, opts: StepOptions = {}): Promise<LossTotal> {
+  const fn = 'batchLoss';
+  const stack = modelLayers(fn, layers);
+  checkBatch(fn, stack, batch);
+  const backend = resolveBackend(fn, opts);
+  const f = await forward(stack, params, batch, headOf(batch), backend, opts.dtype ?? nativeDType(backend));
   try {
-    return maskedCrossEntropy(f.yPred, batch.targets, batch.mask, { nY: dims.nY, m: batch.m, T: batch.T });
+    return lossOf(batch, f.yPred, stack.outputSize);
   } finally {
     release(f);
   }
 }
 
 /**
- * Loss and gradients of one padded batch for `loss = totalNats / normalizer` (default
- * `normalizer = Σ mask`, the mean nats per character).
+ * Loss and gradients of one padded batch for `loss = total / normalizer` (default: the mean,
+ * `normalizer = count`).
  *
- * The recurrence runs on the backend: `lstmForward` / `rnnForward`, then `lstmBackward` /
- * `rnnBackward` with `da` from the output layer. The loss, the output layer's gradient
- * (`dWy, dby` or `dWya, dby`) and `da (n_a, m, T)` are computed on the host in float64 from the
- * values read back with `await t.data()` (see `outputLayerBackward`).
+ * Everything but the loss runs on the backend: `layersForward` with the head (softmax for a
+ * `ClassBatch`, linear for a `RegressionBatch`), then `layersBackward({ dLogits })`. The host
+ * reads back only `yPred`, computes the loss and the gradient at the head's logits in float64 —
+ * `(ŷ − y) ⊙ mask / normalizer` for softmax with cross-entropy, `2 (ŷ − y) ⊙ mask / normalizer`
+ * for squared error — and reads the parameters' gradients back.
  *
  * @example
  * ```ts
- * const dims = { nX: vocabulary.size, nA: 64, nY: vocabulary.size };
- * const parameters = initParameters('lstm', dims, { seed: 1 });
+ * const layers = { cell: 'gru', inputSize: vocabulary.size, hiddenSize: 64, numLayers: 2, outputSize: vocabulary.size } as const;
+ * const parameters = initParameters(layers, { seed: 1 });
  * const optimizer = new Adam(0.01);
  * const batch = encodeBatch(names.map((n) => vocabulary.encode(n)), vocabulary.size, vocabulary.endIndex);
- * const { totalNats, count, grads } = await lossAndGradients('lstm', dims, parameters, batch, { backend });
+ * const { total, count, grads } = await lossAndGradients(layers, parameters, batch, { backend });
  * clipByValue(grads, 5);
- * optimizer.step(parameters, grads);   // one training step; totalNats / count is the loss before it
+ * optimizer.step(parameters, grads);   // one training step; total / count is the loss before it
  * ```
  */
 export async function lossAndGradients(
-  cell: CellType,
-  dims: HiddenDims,
+  layers: LayerConfig,
   params: HostParameters,
   batch: Batch,
   opts: StepOptions & { readonly normalizer?: number | undefined } = {},
 ): Promise<StepResult> {
-  const { nA, nY } = dims;
-  const { m, T } = batch;
-  const backend = resolveBackend('lossAndGradients', opts);
+  const fn = 'lossAndGradients';
+  const stack = modelLayers(fn, layers);
+  checkBatch(fn, stack, batch);
+  if (opts.normalizer !== undefined && !(opts.normalizer > 0 && Number.isFinite(opts.normalizer))) throw new InvalidArgumentError(fn, 'opts.normalizer', `must be positive, got ${opts.normalizer}`);
+  const backend = resolveBackend(fn, opts);
   const dtype = opts.dtype ?? nativeDType(backend);
-  const f = await forward(cell, dims, params, batch, backend, dtype);
+  const f = await forward(stack, params, batch, headOf(batch), backend, dtype);
   const owned: Tensor[] = [];
   try {
-    const { totalNats, count } = maskedCrossEntropy(f.yPred, batch.targets, batch.mask, { nY, m, T });
-    const normalizer = opts.normalizer ?? Math.max(count, 1);
-    const Wy = parameter(params, outputWeightName(cell), 'lossAndGradients');
-    const out = outputLayerBackward(f.yPred, f.a, Wy, batch.targets, batch.mask, { nY, nA, m, T }, normalizer);
-    const da = tensor(out.da, [nA, m, T], dtype);
-    owned.push(da);
-    const backendOpts = { backend };
+    const nY = stack.outputSize;
+    const { m, T } = batch;
+    const loss = lossOf(batch, f.yPred, nY);
+    const normalizer = opts.normalizer ?? Math.max(loss.count, 1);
+    const dims = { nY, m, T };
+    const dz = batch.loss === 'cross-entropy'
+      ? crossEntropyLogitsGradient(f.yPred, batch.targets, batch.mask, dims, normalizer)
+      : squaredErrorGradient(f.yPred, batch.targets, batch.mask, dims, normalizer);
+    const dLogits = tensor(dz, [nY, m, T], dtype);
+    owned.push(dLogits);
+    const g = layersBackward({ dLogits }, f.out.caches, { backend });
+    owned.push(g.dx, g.da0, ...(g.dc0 === undefined ? [] : [g.dc0]), ...Object.values(g.grads));
+    const names = Object.keys(g.grads);
+    const values = await Promise.all(Object.values(g.grads).map((t) => t.data()));
     const grads: Record<string, Float64Array> = {};
-    const read = async (entries: Record<string, Tensor>): Promise<void> => {
-      owned.push(...Object.values(entries));
-      const names = Object.keys(entries);
-      const values = await Promise.all(Object.values(entries).map((t) => t.data()));
-      names.forEach((name, i) => (grads[name] = Float64Array.from(values[i] ?? [])));
-    };
-    if (f.caches.kind === 'lstm') {
-      const g = lstmBackward(da, f.caches.caches, backendOpts);
-      owned.push(g.dx, g.da0);
-      await read({ Wf: g.dWf, bf: g.dbf, Wi: g.dWi, bi: g.dbi, Wc: g.dWc, bc: g.dbc, Wo: g.dWo, bo: g.dbo });
-      grads.Wy = out.dWy;
-    } else {
-      const g = rnnBackward(da, f.caches.caches, backendOpts);
-      owned.push(g.dx, g.da0);
-      await read({ Waa: g.dWaa, Wax: g.dWax, ba: g.dba });
-      grads.Wya = out.dWy;
-    }
-    grads.by = out.dby;
-    return { totalNats, count, grads };
+    names.forEach((name, i) => (grads[name] = Float64Array.from(values[i] ?? [])));
+    return { ...loss, grads };
   } finally {
     for (const t of owned) t.dispose();
     release(f);

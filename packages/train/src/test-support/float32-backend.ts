@@ -14,7 +14,8 @@ export function float32OnlyBackend(inner: Backend): Backend {
       if (value.dtype !== 'float32') refuse(fn, path);
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => check(fn, v, `${path}[${i}]`));
-    } else if (typeof value === 'object' && value !== null) {
+    } else if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+      // Plain argument records only: tapes and other objects hold cycles, and no tensor the caller sent.
       for (const [key, v] of Object.entries(value)) check(fn, v, `${path}.${key}`);
     }
   };
