@@ -117,30 +117,25 @@ function drawKey(g: CanvasRenderingContext2D, x: number, y: number, color: (v: n
 }
 
 /**
- * Draws the LSTM's forget, update and output gates and its cell state over the characters of
- * a sampled name: one panel each, hidden units down, characters across.
+ * Draws the bottom layer's activations over the characters of a sampled name, one panel each
+ * (the LSTM's forget, update and output gates and cell state; the GRU's update and reset gates,
+ * candidate and hidden state; the RNN's hidden state): hidden units down, characters across.
  */
 export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData): void {
   const steps = data.labels.length;
-  const units = data.forget[0]?.length ?? 0;
+  const units = data.panels[0]?.values[0]?.length ?? 0;
   const g = canvas.getContext('2d');
   if (g === null || steps === 0 || units === 0) return;
-  const panels: [string, readonly (readonly number[])[], boolean][] = [
-    ['forget gate f⟨t⟩', data.forget, false],
-    ['update gate i⟨t⟩', data.update, false],
-    ['output gate o⟨t⟩', data.output, false],
-    ['cell state c⟨t⟩', data.cell, true],
-  ];
   const left = 118;
   const cellW = Math.max(6, Math.min(28, Math.floor((canvas.width - left - 10) / steps)));
   const cellH = Math.max(2, Math.min(5, Math.floor(120 / units)));
   const panelH = Math.max(48, units * cellH + 22);
-  canvas.height = panels.length * panelH + 8;
+  canvas.height = data.panels.length * panelH + 8;
   g.fillStyle = '#fff';
   g.fillRect(0, 0, canvas.width, canvas.height);
   g.font = '12px system-ui, sans-serif';
-  const limit = Math.max(1e-6, ...data.cell.flatMap((s) => s.map((v) => Math.abs(v))));
-  panels.forEach(([title, values, diverging], p) => {
+  data.panels.forEach(({ title, values, diverging }, p) => {
+    const limit = Math.max(1e-6, ...values.flatMap((s) => s.map((v) => Math.abs(v))));
     const top = p * panelH + 4;
     g.fillStyle = '#333';
     g.fillText(title, 4, top + 14);

@@ -83,13 +83,14 @@ function redrawLoss(): void {
 
 function showHeatmap(kind: WebBackend, data: HeatmapData | undefined, cell: string): void {
   if (data === undefined) {
-    ui.heatmapNote.textContent = cell === 'rnn' ? 'The basic RNN has no gates: pick the LSTM to see them.' : '';
+    ui.heatmapNote.textContent = '';
     return;
   }
   drawHeatmap(ui.heatmap, data);
   const run = state.runs[kind];
   if (run !== undefined) run.heatmapDrawn = true;
-  ui.heatmapNote.textContent = `Gates and cell state of the LSTM (${data.forget[0]?.length ?? 0} units, rows) over “${data.labels.join('')}” (columns).`;
+  const what = data.cell === 'rnn' ? 'Hidden state of the RNN (it has no gates)' : `${data.panels.map((p) => p.title.replace(/ \S+⟨t⟩$/, '')).join(', ')} of the ${data.cell.toUpperCase()}`;
+  ui.heatmapNote.textContent = `${what} (${data.panels[0]?.values[0]?.length ?? 0} units, rows) over “${data.labels.join('')}” (columns).`;
 }
 
 function seedNote(kind: WebBackend, run: RunState, seed: number): string {
@@ -105,7 +106,7 @@ function seedNote(kind: WebBackend, run: RunState, seed: number): string {
 
 function start(): void {
   const kind = ui.backend.value as WebBackend;
-  const cell = ui.cell.value === 'rnn' ? 'rnn' : 'lstm';
+  const cell = ui.cell.value === 'rnn' ? 'rnn' : ui.cell.value === 'gru' ? 'gru' : 'lstm';
   const iterations = Math.max(1, Number(ui.iterations.value) || 400);
   const seed = Math.max(0, Math.floor(Number(ui.seed.value) || 0));
   maxIteration = iterations;

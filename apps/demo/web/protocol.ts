@@ -1,4 +1,4 @@
-import type { CellType } from '@rnn/train';
+import type { CellName } from '@rnn/cells';
 
 /** The backends the page offers: the CPU backend, or gpu.js in one of its browser modes. */
 export type WebBackend = 'cpu' | 'webgl2' | 'webgpu';
@@ -8,7 +8,7 @@ export type ToWorker =
   | {
       readonly type: 'train';
       readonly backend: WebBackend;
-      readonly cell: CellType;
+      readonly cell: CellName;
       readonly hiddenSize: number;
       readonly iterations: number;
       readonly batchSize: number;
@@ -17,14 +17,23 @@ export type ToWorker =
     }
   | { readonly type: 'stop' };
 
-/** An LSTM's gates and cell state at each step of a sampled name: `[step][unit]`. */
+/** One panel of the heatmap: an activation or state of the bottom layer at each step, `[step][unit]`. */
+export interface HeatmapPanel {
+  /** What it shows, e.g. `forget gate f⟨t⟩`. */
+  readonly title: string;
+  /** `[step][unit]`. */
+  readonly values: readonly (readonly number[])[];
+  /** Signed values (a state, a candidate) drawn blue–white–red; gates in [0, 1] drawn on a ramp. */
+  readonly diverging: boolean;
+}
+
+/** The activations of a sampled name's steps, as the cell's description names them: one panel each. */
 export interface HeatmapData {
   /** The name's characters, then `⏎` for the end of name when it was drawn. */
   readonly labels: readonly string[];
-  readonly forget: readonly (readonly number[])[];
-  readonly update: readonly (readonly number[])[];
-  readonly output: readonly (readonly number[])[];
-  readonly cell: readonly (readonly number[])[];
+  /** The cell they belong to. */
+  readonly cell: CellName;
+  readonly panels: readonly HeatmapPanel[];
 }
 
 /** What the worker reports. */

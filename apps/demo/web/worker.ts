@@ -1,5 +1,6 @@
 import { createCpuBackend } from '@rnn/backend-cpu';
 import { createGpuJsBackend } from '@rnn/backend-gpujs';
+import type { CellName } from '@rnn/cells';
 import { RandomState, type Backend, type DType } from '@rnn/tensor';
 import { fitNgramBaseline, SequenceModel, splitHeldOut, Vocabulary, type GateTrace } from '@rnn/train';
 import dinos from '../data/dinos.txt?raw';
@@ -23,15 +24,17 @@ async function makeBackend(kind: WebBackend): Promise<{ backend: Backend; dtype:
   return { backend: await createGpuJsBackend({ mode: kind }), dtype: 'float32' };
 }
 
+/** The panels of each cell: an activation or state of its description, its title, and whether it is signed. */
+const PANELS: Readonly<Record<CellName, readonly (readonly [string, string, boolean])[]>> = {
+  lstm: [['ft', 'forget gate f⟨t⟩', false], ['it', 'update gate i⟨t⟩', false], ['ot', 'output gate o⟨t⟩', false], ['c', 'cell state c⟨t⟩', true]],
+  gru: [['zt', 'update gate z⟨t⟩', false], ['rt', 'reset gate r⟨t⟩', false], ['hct', 'candidate h̃⟨t⟩', true], ['a', 'hidden state a⟨t⟩', true]],
+  rnn: [['a', 'hidden state a⟨t⟩', true]],
+};
+
 function heatmap(text: string, ended: boolean, trace: GateTrace): HeatmapData {
-  const rows = (steps: readonly Float64Array[]): number[][] => steps.map((s) => Array.from(s));
-  return {
-    labels: [...text, ...(ended ? ['⏎'] : [])],
-    forget: rows(trace.forget),
-    update: rows(trace.update),
-    output: rows(trace.output),
-    cell: rows(trace.cell),
-  };
+  const bottom = trace.layers[0] ?? {};
+  const panels = PANELS[trace.cell].map(([name, title, diverging]) => ({ title, diverging, values: (bottom[name] ?? []).map((s) => Array.from(s)) }));
+  return { labels: [...text, ...(ended ? ['⏎'] : [])], cell: trace.cell, panels };
 }
 
 async function train(request: Extract<ToWorker, { type: 'train' }>): Promise<void> {
@@ -46,8 +49,8 @@ async function train(request: Extract<ToWorker, { type: 'train' }>): Promise<voi
   const cpu = createCpuBackend();
   try {
     const model = SequenceModel.create({ cell: request.cell, vocabulary, hiddenSize: request.hiddenSize, seed: request.seed });
-    const first = await model.sample({ seed: request.seed, backend, dtype });
-    const firstCpu = await model.sample({ seed: request.seed, backend: cpu, dtype: 'float64' });
+    const first = await model.sample({ seed: request.seed, backend });
+    const firstCpu = await model.sample({ seed: request.seed, backend: cpu });
     post({
       type: 'ready', backend: request.backend, mode: backend.mode, dtype, firstSample: first.text, firstSampleCpu: firstCpu.text,
       ngramNatsPerChar: ngramCe.totalNats / ngramCe.count, trainNames: trainNames.length, heldOutNames: heldOut.length,
@@ -58,7 +61,7 @@ async function train(request: Extract<ToWorker, { type: 'train' }>): Promise<voi
     const sampleEvery = Math.max(1, Math.round(request.iterations / 6));
     const samples = async (iteration: number): Promise<void> => {
       const drawn = [];
-      for (let k = 0; k < 5; k++) drawn.push(await model.sample({ rng: sampleRng, backend, dtype, trace: k === 0 }));
+      for (let k = 0; k < 5; k++) drawn.push(await model.sample({ rng: sampleRng, backend, trace: k === 0 }));
       const lead = drawn[0];
       const map = lead?.trace === undefined ? undefined : heatmap(lead.text, lead.ended, lead.trace);
       post({ type: 'samples', iteration, names: drawn.map((s) => s.text), heatmap: map });
@@ -66,10 +69,10 @@ async function train(request: Extract<ToWorker, { type: 'train' }>): Promise<voi
     await samples(0);
     const report = await model.fit(trainNames, {
       iterations: request.iterations, batchSize: request.batchSize, learningRate: request.learningRate, schedule: 'cosine',
-      seed: request.seed, backend, dtype, heldOut, evaluateEvery: Math.max(1, Math.round(request.iterations / 10)), signal: stop.signal,
+      seed: request.seed, backend, heldOut, evaluateEvery: Math.max(1, Math.round(request.iterations / 10)), signal: stop.signal,
       onProgress: async (p) => {
         if (p.iteration % every === 0 || p.heldOutLoss !== undefined) {
-          post({ type: 'progress', iteration: p.iteration, loss: p.loss, smoothLoss: p.smoothLoss, heldOut: p.heldOutLoss, namesPerSecond: p.names / p.seconds });
+          post({ type: 'progress', iteration: p.iteration, loss: p.loss, smoothLoss: p.smoothLoss, heldOut: p.heldOutLoss, namesPerSecond: p.examples / p.seconds });
         }
         if (p.iteration % sampleEvery === 0) await samples(p.iteration);
         await yieldToEvents();
