@@ -1,8 +1,10 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { crc32, SequenceModel, Vocabulary } from '@rnn/train';
 import { describe, expect, it } from 'vitest';
+import { spec as forecastSpec } from './commands/forecast.js';
 import { spec as sampleSpec } from './commands/sample.js';
 import { spec as trainSpec } from './commands/train.js';
 import { spec as walkthroughSpec } from './commands/walkthrough.js';
@@ -61,7 +63,7 @@ describe('pnpm demo: help, version and usage errors', () => {
     expect(demoVersion()).toBe(pkg.version);
   });
 
-  it.each([walkthroughSpec, trainSpec, sampleSpec])('$name: -h and --help describe every option with its default, and the exit codes', async (spec) => {
+  it.each([walkthroughSpec, trainSpec, sampleSpec, forecastSpec])('$name: -h and --help describe every option with its default, and the exit codes', async (spec) => {
     for (const flag of ['-h', '--help']) {
       const { code, out, err } = await demo(spec.name, flag);
       expect(code).toBe(EXIT.ok);
@@ -80,7 +82,7 @@ describe('pnpm demo: help, version and usage errors', () => {
     for (const flag of ['-h', '--help', 'help']) {
       const { code, out } = await demo(flag);
       expect(code).toBe(EXIT.ok);
-      for (const command of ['walkthrough', 'train', 'sample']) expect(out).toContain(`  ${command} `);
+      for (const command of ['walkthrough', 'train', 'sample', 'forecast']) expect(out).toContain(`  ${command} `);
       expect(out).toContain('130  interrupted');
     }
   });
@@ -92,7 +94,13 @@ describe('pnpm demo: help, version and usage errors', () => {
     [['sample', '--json=yes'], /does not take an argument/, 'sample'],
     [['walkthrough', '--backend'], /argument missing/, 'walkthrough'],
     [['--backend', 'cpu', '--bogus'], /Unknown option '--bogus'/, 'walkthrough'],
-    [['train', '--cell', 'gru'], /--cell must be one of lstm, rnn; got gru/, 'train'],
+    [['train', '--cell', 'tcn'], /--cell must be one of rnn, lstm, gru; got tcn/, 'train'],
+    [['train', '--bidirectional'], /--bidirectional is refused for a character model: reading each name backwards too, it would see the characters it must predict/, 'train'],
+    [['train', '--layers', '0'], /--layers must be an integer ≥ 1; got 0/, 'train'],
+    [['sample', '--prefix'], /argument missing/, 'sample'],
+    [['forecast', '--window', '500'], /--window must be at most 200/, 'forecast'],
+    [['forecast', '--epochs', '0'], /--epochs must be an integer ≥ 1; got 0/, 'forecast'],
+    [['forecast', '--cell', 'tcn'], /--cell must be one of rnn, lstm, gru; got tcn/, 'forecast'],
     [['train', '--iterations', '2.5'], /--iterations must be an integer/, 'train'],
   ])('refuses %j with exit 2 and the usage on stderr', async (argv, message, command) => {
     const { code, out, err } = await demo(...argv);
@@ -105,7 +113,7 @@ describe('pnpm demo: help, version and usage errors', () => {
   it('refuses an unknown command with exit 2', async () => {
     const { code, err } = await demo('trian');
     expect(code).toBe(EXIT.usage);
-    expect(err).toMatch(/unknown command trian; try: walkthrough, train, sample/);
+    expect(err).toMatch(/unknown command trian; try: walkthrough, train, sample, forecast/);
   });
 
   it.each(['0', '-1', 'nan', 'Infinity', '1e999', 'warm', ''])('refuses --temperature %j with exit 2', async (t) => {
@@ -146,6 +154,27 @@ describe('pnpm demo sample', () => {
     expect(err).toContain(path);
   });
 
+  it.each(['lstm', 'rnn'] as const)('loads a %s checkpoint of format 1 (@rnn/train 0.1) and continues a prefix', async (cell) => {
+    const path = fileURLToPath(new URL(`../../../packages/train/src/fixtures/v1-${cell}.ckpt`, import.meta.url));
+    const { code, out } = await demo('sample', '--checkpoint', path, '--count', '4', '--prefix', 'ab', '--json');
+    expect(code).toBe(EXIT.ok);
+    const result = onlyJson(out) as { names: string[]; cell: string; numLayers: number; prefix: string };
+    expect(result).toMatchObject({ cell, numLayers: 1, prefix: 'ab' });
+    for (const name of result.names) expect(name.startsWith('ab')).toBe(true);
+  });
+
+  it('refuses a prefix outside the vocabulary with exit 2, and says why a model of numbers cannot sample', async () => {
+    const dir = await tempDir();
+    const { code, err } = await demo('sample', '--checkpoint', await smallCheckpoint(dir), '--prefix', 'a1');
+    expect(code).toBe(EXIT.usage);
+    expect(err).toMatch(/--prefix holds "1", which is not a character of the model's names/);
+    const numeric = join(dir, 'numeric.ckpt');
+    await writeFile(numeric, SequenceModel.create({ cell: 'gru', task: 'last-step-regression', inputSize: 1, outputSize: 1, hiddenSize: 4, seed: 1 }).save());
+    const refused = await demo('sample', '--checkpoint', numeric);
+    expect(refused.code).toBe(EXIT.failure);
+    expect(refused.err).toMatch(/sampling is not supported: a last-step-regression model has no characters to draw/);
+  });
+
   it('draws the most likely names at a temperature whose 1/τ overflows, never from NaN', async () => {
     const dir = await tempDir();
     const path = await smallCheckpoint(dir);
@@ -168,6 +197,35 @@ describe('pnpm demo train and walkthrough', () => {
     expect(err).toMatch(/iteration 4\/4/);
     expect((await readdir(dir)).sort()).toEqual(['model.ckpt', 'model.loss.svg']);
     expect(SequenceModel.load(await readFile(checkpoint)).metadata.iterations).toBe(4);
+  });
+
+  it('train --cell gru --layers 2 trains a stacked GRU and saves it', async () => {
+    const dir = await tempDir();
+    const checkpoint = join(dir, 'gru.ckpt');
+    const { code, out, err } = await demo('train', '--cell', 'gru', '--layers', '2', '--iterations', '3', '--hidden', '8', '--batch', '8', '--checkpoint', checkpoint, '--json');
+    expect(code).toBe(EXIT.ok);
+    expect(onlyJson(out)).toMatchObject({ cell: 'gru', numLayers: 2, bidirectional: false, hiddenSize: 8, iterations: 3 });
+    expect(err).toMatch(/training a GRU \(hidden 8, 2 layers\)/);
+    const model = SequenceModel.load(await readFile(checkpoint));
+    expect(model).toMatchObject({ cell: 'gru', numLayers: 2, hiddenSize: 8 });
+    const sampled = await demo('sample', '--checkpoint', checkpoint, '--count', '2', '--json');
+    expect(onlyJson(sampled.out)).toMatchObject({ cell: 'gru', numLayers: 2 });
+  });
+
+  it('forecast --json reports the held-out error next to the naive forecast and writes the plot', async () => {
+    const dir = await tempDir();
+    const plot = join(dir, 'forecast.svg');
+    const { code, out, err } = await demo('forecast', '--epochs', '2', '--hidden', '8', '--plot', plot, '--json');
+    expect(code).toBe(EXIT.ok);
+    const result = onlyJson(out) as Record<string, unknown>;
+    expect(result).toMatchObject({ cell: 'gru', numLayers: 2, hiddenSize: 8, epochs: 2, window: 24, trainWindows: 536, validationWindows: 80, testWindows: 160, plot });
+    for (const key of ['mse', 'naiveMse', 'validationMse']) expect(Number.isFinite(result[key]), key).toBe(true);
+    expect(err).toMatch(/epoch 1\/2 {2}training MSE \d\.\d{4} {2}validation MSE \d\.\d{4}/);
+    expect(err).toMatch(/naive: repeat the last value/);
+    const svg = await readFile(plot, 'utf8');
+    expect(svg).toMatch(/^<svg [^>]*>/);
+    expect(svg).toContain('Next-step forecasts on the held-out 20 %');
+    expect(svg.match(/<circle /g)?.length).toBeGreaterThanOrEqual(160);
   });
 
   it('train stops with exit 4 when the loss diverges, leaving the previous checkpoint as it was', async () => {

@@ -16,8 +16,9 @@ export interface CommandModule {
 /** The commands, loaded only when picked (so gpu.js loads only for `--backend gpujs`). */
 const COMMANDS: Readonly<Record<string, { readonly summary: string; readonly load: () => Promise<CommandModule> }>> = {
   walkthrough: { summary: 'the eight cell functions on the NumPy notebook draws (the default command)', load: () => import('./commands/walkthrough.js') },
-  train: { summary: 'train a character LSTM or RNN on dinosaur names and save a checkpoint', load: () => import('./commands/train.js') },
+  train: { summary: 'train a character LSTM, GRU or RNN on dinosaur names and save a checkpoint', load: () => import('./commands/train.js') },
   sample: { summary: 'sample names from a checkpoint', load: () => import('./commands/sample.js') },
+  forecast: { summary: 'learn a noisy seasonal series with a 2-layer GRU and plot its forecasts', load: () => import('./commands/forecast.js') },
 };
 
 /** The version of the demo package. */

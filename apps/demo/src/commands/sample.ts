@@ -12,10 +12,11 @@ import { defaultCheckpoint, userPath } from '../training/paths.js';
 /** `pnpm demo sample`: its options. */
 export const spec: CommandSpec = {
   name: 'sample',
-  summary: 'Samples names from a checkpoint saved by `pnpm demo train`, one character at a time until the end of name.',
+  summary: 'Samples names from a checkpoint saved by `pnpm demo train` (format 2, or format 1 of @rnn/train 0.1), one character at a time until the end of name.',
   options: {
     checkpoint: { type: 'string', value: 'FILE', description: 'the model to sample from', default: 'apps/demo/checkpoints/dinos-lstm.ckpt' },
     count: { type: 'string', value: 'N', description: 'names to draw', default: 10 },
+    prefix: { type: 'string', value: 'TEXT', description: 'continue names that start with this' },
     temperature: { type: 'string', value: 'T', description: 'a finite number > 0: below 1 gives safer, more common names; near 0 the most likely ones', default: 1 },
     seed: { type: 'string', value: 'S', description: 'seed of the draws', default: 0 },
     backend: { type: 'string', value: Object.keys(BACKENDS).join('|'), description: 'where the cell runs', default: 'cpu' },
@@ -35,24 +36,30 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const count = numberOption(args, 'count', 10, { integer: true, min: 1 });
   const temperature = numberOption(args, 'temperature', 1, { positive: true });
   const seed = numberOption(args, 'seed', 0, { integer: true, min: 0 });
+  const prefix = args.options.get('prefix');
   const backendName = choiceOption(args, 'backend', Object.keys(BACKENDS), 'cpu');
   const json = flag(args, 'json');
   const make = BACKENDS[backendName];
   if (make === undefined) throw new UsageError(`--backend must be one of ${Object.keys(BACKENDS).join(', ')}`);
   const model = await load(path);
+  if (typeof prefix === 'string') {
+    const outside = [...prefix].find((c) => model.vocabulary !== undefined && (c === '\n' || !model.vocabulary.chars.includes(c)));
+    if (outside !== undefined) throw new UsageError(`--prefix holds ${JSON.stringify(outside)}, which is not a character of the model's names`);
+  }
   const { backend } = await make();
   try {
     const rng = new RandomState(seed);
     const iterations = model.metadata.iterations ?? 'unknown';
-    io.err(`${path}: ${model.cell.toUpperCase()}, hidden ${model.hiddenSize}, ${iterations} iterations; temperature ${temperature}, seed ${seed}\n`);
+    const layers = model.numLayers > 1 ? `, ${model.numLayers} layers` : '';
+    io.err(`${path}: ${model.cell.toUpperCase()}, hidden ${model.hiddenSize}${layers}, ${iterations} iterations; temperature ${temperature}, seed ${seed}${typeof prefix === 'string' ? `, prefix ${JSON.stringify(prefix)}` : ''}\n`);
     const names: string[] = [];
     for (let k = 0; k < count; k++) {
-      const name = (await model.sample({ rng, temperature, backend })).text;
+      const name = (await model.sample({ rng, temperature, backend, prefix: typeof prefix === 'string' ? prefix : undefined })).text;
       names.push(name);
       if (!json) io.out(`${name}\n`);
     }
     if (json) {
-      io.out(`${JSON.stringify({ checkpoint: path, cell: model.cell, hiddenSize: model.hiddenSize, iterations: model.metadata.iterations ?? null, backend: backend.name, temperature, seed, names })}\n`);
+      io.out(`${JSON.stringify({ checkpoint: path, cell: model.cell, hiddenSize: model.hiddenSize, numLayers: model.numLayers, iterations: model.metadata.iterations ?? null, backend: backend.name, temperature, seed, prefix: typeof prefix === 'string' ? prefix : null, names })}\n`);
     }
   } finally {
     backend.dispose();

@@ -1,3 +1,5 @@
+import { chartSvg } from './chart-svg.js';
+
 /** One curve of the loss picture: `[iteration, nats per character]` points. */
 export interface LossSeries {
   readonly label: string;
@@ -7,53 +9,10 @@ export interface LossSeries {
   readonly dots?: boolean;
 }
 
-const W = 720;
-const H = 360;
-const PAD = { left: 56, right: 180, top: 36, bottom: 44 };
-
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /**
  * The training run as a picture: loss curves against iterations, the held-out evaluations as
  * dots, and a dashed line for the n-gram baseline. Returns a standalone SVG document.
  */
 export function lossCurveSvg(title: string, series: readonly LossSeries[], baseline: { label: string; value: number }): string {
-  const xs = series.flatMap((s) => s.points.map(([i]) => i));
-  const ys = [...series.flatMap((s) => s.points.map(([, v]) => v)), baseline.value].filter(Number.isFinite);
-  const maxX = Math.max(1, ...xs);
-  const top = Math.ceil(Math.max(...ys) * 4) / 4;
-  const bottom = Math.floor(Math.min(...ys) * 4) / 4;
-  const x = (i: number): number => PAD.left + ((W - PAD.left - PAD.right) * i) / maxX;
-  const y = (v: number): number => PAD.top + ((H - PAD.top - PAD.bottom) * (top - v)) / Math.max(1e-9, top - bottom);
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="#fff"/>`,
-    `<text x="${PAD.left}" y="20" font-size="14">${escape(title)}</text>`,
-  ];
-  for (let v = bottom; v <= top + 1e-9; v += 0.25) {
-    out.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e3e3e3"/>`);
-    out.push(`<text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#555">${v.toFixed(2)}</text>`);
-  }
-  out.push(`<text x="${PAD.left}" y="${H - 12}" fill="#555">0</text>`);
-  out.push(`<text x="${W - PAD.right}" y="${H - 12}" text-anchor="end" fill="#555">${maxX} iterations</text>`);
-  out.push(`<text transform="translate(16 ${H / 2}) rotate(-90)" text-anchor="middle" fill="#555">nats per character</text>`);
-  out.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(baseline.value).toFixed(1)}" y2="${y(baseline.value).toFixed(1)}" stroke="#888" stroke-dasharray="6 4"/>`);
-  const legend = (row: number, color: string, label: string, mark: 'line' | 'dot' | 'dashed'): void => {
-    const ly = PAD.top + 10 + row * 20;
-    if (mark === 'dot') out.push(`<circle cx="${W - PAD.right + 24}" cy="${ly}" r="3.5" fill="${color}"/>`);
-    else out.push(`<line x1="${W - PAD.right + 12}" x2="${W - PAD.right + 36}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"${mark === 'dashed' ? ' stroke-dasharray="6 4"' : ''}/>`);
-    out.push(`<text x="${W - PAD.right + 42}" y="${ly + 4}">${escape(label)}</text>`);
-  };
-  series.forEach((s, row) => {
-    if (s.dots === true) {
-      for (const [i, v] of s.points) out.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3.5" fill="${s.color}"/>`);
-    } else if (s.points.length > 0) {
-      const d = s.points.map(([i, v], k) => `${k === 0 ? 'M' : 'L'}${x(i).toFixed(1)} ${y(v).toFixed(1)}`).join(' ');
-      out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
-    }
-    legend(row, s.color, s.label, s.dots === true ? 'dot' : 'line');
-  });
-  legend(series.length, '#888', `${baseline.label} ${baseline.value.toFixed(3)}`, 'dashed');
-  out.push('</svg>');
-  return `${out.join('\n')}\n`;
+  return chartSvg(series, { title, xLabel: 'iterations', yLabel: 'nats per character', yStep: 0.25, baseline });
 }

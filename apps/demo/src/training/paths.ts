@@ -12,7 +12,7 @@ export function userPath(path: string): string {
   return isAbsolute(path) ? path : resolve(process.env.INIT_CWD ?? process.cwd(), path);
 }
 
-/** Where `pnpm demo train` saves when no `--checkpoint` is given: `apps/demo/checkpoints/dinos-<cell>.ckpt`. */
-export function defaultCheckpoint(cell: string): string {
-  return resolve(DEMO_DIR, 'checkpoints', `dinos-${cell}.ckpt`);
+/** Where `pnpm demo train` saves when no `--checkpoint` is given: `apps/demo/checkpoints/dinos-<cell>.ckpt`, `dinos-<cell>-<N>layers.ckpt` for a stack. */
+export function defaultCheckpoint(cell: string, numLayers = 1): string {
+  return resolve(DEMO_DIR, 'checkpoints', `dinos-${cell}${numLayers > 1 ? `-${numLayers}layers` : ''}.ckpt`);
 }
