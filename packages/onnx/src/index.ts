@@ -15,3 +15,5 @@ export type { ElemType } from './graph/host-value.js';
 export { exportOnnx, EXPORT_OUTPUTS, type ExportOnnxOptions } from './export-onnx.js';
 export type { RecurrentModel, StackVariant, ParameterValues } from './model-source.js';
 export { OnnxImportError, OnnxRunError, WeightImportError, type OnnxLocation } from './errors.js';
+export { readSafetensors, writeSafetensors, type SafetensorsFile, type SafetensorsTensor, type SafetensorsDType, type SafetensorsInput } from './weights/safetensors.js';
+export { importPytorch, exportSafetensors, type PytorchImportOptions, type SafetensorsExportOptions } from './weights/pytorch-weights.js';
