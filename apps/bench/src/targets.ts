@@ -1,44 +1,46 @@
 import { createCpuBackend } from '@rnn/backend-cpu';
-import { disposeCaches, lstmBackward, lstmForward, type LstmParameters } from '@rnn/cells';
+import { disposeLayerCaches, layerParameterShapes, layersBackward, layersForward, type CellName, type LayerConfig } from '@rnn/cells';
 import { RandomState, type Backend, type DType, type Tensor } from '@rnn/tensor';
 import type { PreparedRun, Runner } from './peers/runner.js';
 import type { Workload } from './workloads.js';
 
-/** Frees a forward pass: its step caches and the stacked outputs. */
-function disposeForward(out: ReturnType<typeof lstmForward>): void {
-  disposeCaches(out.caches);
-  for (const t of [out.a, out.c, out.yPred]) t.dispose();
-}
-
-/** Measures one of our backends through the public `lstmForward` / `lstmBackward`. */
-export function backendRunner(backend: Backend, dtypes: readonly DType[], accepts?: (w: Workload) => boolean): Runner {
+/**
+ * Measures one of our backends through `layersForward` / `layersBackward` on one layer of `cell`
+ * with its softmax head (`n_y = n_x`), the parameters drawn from the cell's description
+ * (`layerParameterShapes`), so every cell runs through the same code.
+ */
+export function backendRunner(backend: Backend, dtypes: readonly DType[], accepts?: (w: Workload) => boolean, cells: readonly CellName[] = ['lstm']): Runner {
   return {
     label: `${backend.name} (${backend.mode})`,
     dtypes,
+    cells,
     accepts,
-    async prepare(w: Workload, dtype: DType): Promise<PreparedRun> {
+    async prepare(w: Workload, dtype: DType, cell: CellName = 'lstm'): Promise<PreparedRun> {
       const rng = new RandomState(0);
       const draw = (...shape: number[]): Tensor => rng.randnAs(shape, dtype);
-      const K = w.nA + w.nX;
-      const p: LstmParameters = {
-        Wf: draw(w.nA, K), bf: draw(w.nA, 1), Wi: draw(w.nA, K), bi: draw(w.nA, 1),
-        Wc: draw(w.nA, K), bc: draw(w.nA, 1), Wo: draw(w.nA, K), bo: draw(w.nA, 1),
-        Wy: draw(w.nX, w.nA), by: draw(w.nX, 1),
-      };
-      const [x, a0, da] = [draw(w.nX, w.m, w.T), draw(w.nA, w.m), draw(w.nA, w.m, w.T)];
+      const config: LayerConfig = { cell, inputSize: w.nX, hiddenSize: w.nA, outputSize: w.nX };
+      const shapes = layerParameterShapes(config);
+      const p: Record<string, Tensor> = Object.fromEntries(shapes.map(({ name, shape }) => [name, draw(...shape)]));
+      const firstWeight = shapes[0]?.name ?? '';
+      const [x, a0, da] = [draw(w.nX, w.m, w.T), draw(1, w.nA, w.m), draw(w.nA, w.m, w.T)];
       const opts = { backend };
+      const forward = () => layersForward(x, p, config, { ...opts, a0 });
+      const free = (out: ReturnType<typeof forward>): void => {
+        disposeLayerCaches(out.caches);
+        for (const t of [out.outputs, out.yPred, out.aLast, out.cLast]) t?.dispose();
+      };
       return {
         async forward() {
-          const out = lstmForward(x, a0, p, opts);
-          await out.a.data();
-          disposeForward(out);
+          const out = forward();
+          await out.outputs.data();
+          free(out);
         },
         async forwardBackward() {
-          const out = lstmForward(x, a0, p, opts);
-          const g = lstmBackward(da, out.caches, opts);
-          await g.dWf.data();
-          for (const t of Object.values(g)) t.dispose();
-          disposeForward(out);
+          const out = forward();
+          const g = layersBackward({ dOutputs: da }, out.caches, opts);
+          await g.grads[firstWeight]?.data();
+          for (const t of [g.dx, g.da0, g.dc0, ...Object.values(g.grads)]) t?.dispose();
+          free(out);
         },
         dispose: () => [x, a0, da, ...Object.values(p)].forEach((t) => t.dispose()),
       };
@@ -49,7 +51,7 @@ export function backendRunner(backend: Backend, dtypes: readonly DType[], accept
 
 /** Everything `pnpm bench` can measure, by name; each is created only when it runs. */
 export const RUNNERS: Record<string, () => Promise<Runner>> = {
-  cpu: async () => backendRunner(createCpuBackend(), ['float64', 'float32']),
+  cpu: async () => backendRunner(createCpuBackend(), ['float64', 'float32'], undefined, ['lstm', 'gru']),
   gpujs: async () => {
     await (await import('@rnn/backend-gpujs/node')).startVirtualDisplay();
     const backend = await (await import('@rnn/backend-gpujs')).createGpuJsBackend();

@@ -1,3 +1,5 @@
+import { layerParameterShapes, type CellName } from '@rnn/cells';
+
 /** One benchmark size: `n_y` is taken equal to `n_x`, as in a character model. */
 export interface Workload {
   readonly name: string;
@@ -17,16 +19,37 @@ export const WORKLOADS: readonly Workload[] = [
 ];
 
 /**
- * Floating-point operations of an LSTM forward over a sequence: the four gate products
- * `2·4·n_a·(n_a+n_x)·m` and the output layer `2·n_y·n_a·m` per step (element-wise work not counted).
+ * Multiply-adds of one step's recurrent weight products per example, from the cell's description:
+ * every recurrent weight matrix's `rows · cols` (`4·n_a·(n_a+n_x)` for the LSTM, `3·n_a·(n_a+n_x)`
+ * for the GRU: its two gates over `[a; x]` and the candidate's `Whx`, `Whh`).
  */
-export function lstmForwardFlops(w: Workload): number {
-  return (2 * 4 * w.nA * (w.nA + w.nX) * w.m + 2 * w.nX * w.nA * w.m) * w.T;
+export function gateProducts(w: Workload, cell: CellName): number {
+  return layerParameterShapes({ cell, inputSize: w.nX, hiddenSize: w.nA })
+    .filter((p) => p.shape[1] > 1)
+    .reduce((n, p) => n + p.shape[0] * p.shape[1], 0);
+}
+
+/**
+ * Floating-point operations of a forward over a sequence: the gate products `2·gateProducts·m` and
+ * the output layer `2·n_y·n_a·m` per step (element-wise work not counted).
+ */
+export function forwardFlops(w: Workload, cell: CellName = 'lstm'): number {
+  return (2 * gateProducts(w, cell) * w.m + 2 * w.nX * w.nA * w.m) * w.T;
 }
 
 /** Forward plus backward: the backward adds `dW = dgate·concatᵀ` and `dconcat = Wᵀ·dgate`, twice the gate products. */
+export function forwardBackwardFlops(w: Workload, cell: CellName = 'lstm'): number {
+  return forwardFlops(w, cell) + 2 * (2 * gateProducts(w, cell) * w.m) * w.T;
+}
+
+/** `forwardFlops` of the LSTM. */
+export function lstmForwardFlops(w: Workload): number {
+  return forwardFlops(w, 'lstm');
+}
+
+/** `forwardBackwardFlops` of the LSTM. */
 export function lstmForwardBackwardFlops(w: Workload): number {
-  return lstmForwardFlops(w) + 2 * (2 * 4 * w.nA * (w.nA + w.nX) * w.m) * w.T;
+  return forwardBackwardFlops(w, 'lstm');
 }
 
 /** How a workload is printed: `medium (n_x=64 n_a=128 m=32 T_x=100)`. */

@@ -1,3 +1,4 @@
+import type { CellName } from '@rnn/cells';
 import type { DType } from '@rnn/tensor';
 import type { Workload } from '../workloads.js';
 
@@ -15,11 +16,14 @@ export interface Runner {
   /** What the row computes, when it differs from ours (e.g. no output layer). */
   readonly note?: string;
   readonly dtypes: readonly DType[];
+  /** The cells it runs (default: the LSTM only; the peers have no GRU). */
+  readonly cells?: readonly CellName[];
   /** FLOPs of its forward pass when it computes less than ours (e.g. no output layer). */
   forwardFlops?(w: Workload): number;
   /** Whether this runner takes the workload at all (the JS peers skip the largest). */
   accepts?(w: Workload): boolean;
-  prepare(w: Workload, dtype: DType): Promise<PreparedRun>;
+  /** A run of `cell` (default `lstm`) on the workload. */
+  prepare(w: Workload, dtype: DType, cell?: CellName): Promise<PreparedRun>;
   /** Total milliseconds spent compiling kernels so far, for runners that compile (gpu.js). */
   compileMs?(): number;
   close(): void;
