@@ -12,7 +12,7 @@ import { padBlock, padBlocks, sequenceDims, unpadBlock } from './padded.js';
  * `aNext = (1 − zt) ⊙ hct + zt ⊙ aPrev`, `ytPred = softmax(Wy·aNext + by)`.
  */
 export function gruCellForward(ctx: CpuContext, p: GruCellForwardArgs): GruCellForwardResult {
-  const d = sequenceDims(p.xt.shape, p.aPrev.shape[0] ?? 0);
+  const d = sequenceDims('gruCellForward', p.xt.shape, p.aPrev.shape[0] ?? 0);
   const { nA, m, mp } = d;
   const nY = p.Wy.shape[0] ?? 0;
   const dtype = p.xt.dtype;
@@ -34,7 +34,7 @@ export function gruCellForward(ctx: CpuContext, p: GruCellForwardArgs): GruCellF
 
 /** One GRU step backward per SPEC.md: the sequence impl over one step, seeded with `daCarry`, adding `acc`. */
 export function gruCellBackward(ctx: CpuContext, p: GruCellBackwardArgs, acc?: GruWeightGrads): GruCellBackwardResult {
-  const d = sequenceDims(p.xt.shape, p.aPrev.shape[0] ?? 0);
+  const d = sequenceDims('gruCellBackward', p.xt.shape, p.aPrev.shape[0] ?? 0);
   const { nX, nA, m, mp } = d;
   const dtype = p.xt.dtype;
   const rows = (values: DataArray): { values: DataArray; rows: number } => ({ values, rows: nA });

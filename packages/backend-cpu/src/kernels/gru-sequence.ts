@@ -219,7 +219,7 @@ export function gruSequenceBackwardImpl(ws: Workspace, v: GruBackwardValues, d: 
 /** `gruSequenceForward` on the CPU backend. */
 export function gruSequenceForward(ctx: CpuContext, args: GruSequenceForwardArgs): GruSequenceForwardResult {
   const forwardOnly = forwardOnlyOptions(args);
-  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0, args, forwardOnly);
+  const d = sequenceDims('gruSequenceForward', args.x.shape, args.a0.shape[0] ?? 0, args, forwardOnly);
   const values = {
     x: ctx.read(args.x), a0: ctx.read(args.a0),
     Wz: ctx.read(args.Wz), Wr: ctx.read(args.Wr), Whx: ctx.read(args.Whx), Whh: ctx.read(args.Whh),

@@ -12,7 +12,7 @@ import { padBlock, padBlocks, sequenceDims, unpadBlock } from './padded.js';
  * `cNext = ft ⊙ cPrev + it ⊙ cct`, `aNext = ot ⊙ tanh(cNext)`, `ytPred = softmax(Wy·aNext + by)`.
  */
 export function lstmCellForward(ctx: CpuContext, p: LstmCellForwardArgs): LstmCellForwardResult {
-  const d = sequenceDims(p.xt.shape, p.aPrev.shape[0] ?? 0);
+  const d = sequenceDims('lstmCellForward', p.xt.shape, p.aPrev.shape[0] ?? 0);
   const { nA, m, mp } = d;
   const nY = p.Wy.shape[0] ?? 0;
   const dtype = p.xt.dtype;
@@ -35,7 +35,7 @@ export function lstmCellForward(ctx: CpuContext, p: LstmCellForwardArgs): LstmCe
 
 /** One LSTM step backward per SPEC.md: the sequence impl over one step, seeded with `daCarry` and `dcNext`, adding `acc`. */
 export function lstmCellBackward(ctx: CpuContext, p: LstmCellBackwardArgs, acc?: LstmWeightGrads): LstmCellBackwardResult {
-  const d = sequenceDims(p.xt.shape, p.aPrev.shape[0] ?? 0);
+  const d = sequenceDims('lstmCellBackward', p.xt.shape, p.aPrev.shape[0] ?? 0);
   const { nX, nA, m, mp } = d;
   const dtype = p.xt.dtype;
   const rows = (values: DataArray, n: number): { values: DataArray; rows: number } => ({ values, rows: n });

@@ -192,7 +192,7 @@ export function lstmSequenceBackwardImpl(ws: Workspace, v: LstmBackwardValues, d
 /** `lstmSequenceForward` on the CPU backend: reads the inputs, runs the impl, wraps lazily computed outputs and step tensors. */
 export function lstmSequenceForward(ctx: CpuContext, args: LstmSequenceForwardArgs): LstmSequenceForwardResult {
   const forwardOnly = forwardOnlyOptions(args);
-  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0, args, forwardOnly);
+  const d = sequenceDims('lstmSequenceForward', args.x.shape, args.a0.shape[0] ?? 0, args, forwardOnly);
   const p = args.peepholes;
   const values = {
     x: ctx.read(args.x), a0: ctx.read(args.a0), c0: ctx.read(args.c0),

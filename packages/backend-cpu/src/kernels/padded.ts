@@ -1,4 +1,4 @@
-import { allocate, type DataArray, type DType } from '@rnn/tensor';
+import { allocate, checkLengths, type DataArray, type DType } from '@rnn/tensor';
 import { padBatch } from '../engine/engine.js';
 
 /**
@@ -17,12 +17,17 @@ export interface SequenceDims {
   readonly forwardOnly: readonly string[];
 }
 
-/** `SequenceDims` from the public shapes `x (n_x, m, T)` and `n_a`, and the walk options. */
+/**
+ * `SequenceDims` of kernel `fn` from the public shapes `x (n_x, m, T)` and `n_a`, and the walk options.
+ *
+ * @throws InvalidArgumentError when `lengths` are not `m` integers in `[0, T]`.
+ */
 export function sequenceDims(
-  xShape: readonly number[], nA: number,
+  fn: string, xShape: readonly number[], nA: number,
   walk: { reverse?: boolean | undefined; lengths?: readonly number[] | undefined } = {}, forwardOnly: readonly string[] = [],
 ): SequenceDims {
   const [nX = 0, m = 0, T = 1] = xShape;
+  checkLengths(fn, walk.lengths, m, T);
   return { nX, nA, m, T, mp: padBatch(m), reverse: walk.reverse === true, lengths: walk.lengths === undefined ? undefined : [...walk.lengths], forwardOnly };
 }
 

@@ -8,7 +8,7 @@ import { rnnSequenceBackwardImpl, rnnSequenceForwardImpl } from './rnn-sequence.
 
 /** One RNN step: `aNext = tanh(Waa·aPrev + Wax·xt + ba)`, `ytPred = softmax(Wya·aNext + by)`, via the sequence impl over one step. */
 export function rnnCellForward(ctx: CpuContext, p: RnnCellForwardArgs): RnnCellForwardResult {
-  const d = sequenceDims(p.xt.shape, p.aPrev.shape[0] ?? 0);
+  const d = sequenceDims('rnnCellForward', p.xt.shape, p.aPrev.shape[0] ?? 0);
   const { nA, m } = d;
   const nY = p.Wya.shape[0] ?? 0;
   const dtype = p.xt.dtype;
@@ -26,7 +26,7 @@ export function rnnCellForward(ctx: CpuContext, p: RnnCellForwardArgs): RnnCellF
 
 /** One RNN step backward: `dtanh = (1 − aNext²) ⊙ (daNext + daCarry)`, `dxt = Waxᵀ·dtanh`, `daPrev = Waaᵀ·dtanh`, the weight gradients plus `acc`. */
 export function rnnCellBackward(ctx: CpuContext, p: RnnCellBackwardArgs, acc?: RnnWeightGrads): RnnCellBackwardResult {
-  const d = sequenceDims(p.xt.shape, p.aPrev.shape[0] ?? 0);
+  const d = sequenceDims('rnnCellBackward', p.xt.shape, p.aPrev.shape[0] ?? 0);
   const { nX, nA, m, mp } = d;
   const dtype = p.xt.dtype;
   const block = (values: DataArray): { values: DataArray; rows: number } => ({ values, rows: nA });

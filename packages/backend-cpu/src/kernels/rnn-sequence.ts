@@ -159,7 +159,7 @@ function interleaveColumns(A: DataArray, B: DataArray, p: number, q: number): Da
 
 /** `rnnSequenceForward` on the CPU backend. */
 export function rnnSequenceForward(ctx: CpuContext, args: RnnSequenceForwardArgs): RnnSequenceForwardResult {
-  const d = sequenceDims(args.x.shape, args.a0.shape[0] ?? 0, args, forwardOnlyOptions(args));
+  const d = sequenceDims('rnnSequenceForward', args.x.shape, args.a0.shape[0] ?? 0, args, forwardOnlyOptions(args));
   const values = { x: ctx.read(args.x), a0: ctx.read(args.a0), Waa: ctx.read(args.Waa), Wax: ctx.read(args.Wax), ba: ctx.read(args.ba), clip: args.clip };
   const out = Workspace.run(ctx.engine, args.x.dtype, (ws) => rnnSequenceForwardImpl(ws, ctx.pool, values, d));
   const tape = new RnnTape(ctx, out.tape, d);

@@ -1,4 +1,4 @@
-import { allocate, type Tensor } from '@rnn/tensor';
+import { allocate, checkConcatFlat, checkMaskColumns, checkSliceFlat, type Tensor } from '@rnn/tensor';
 import type { CpuContext } from '../cpu-context.js';
 
 /** `x (n,m,T)` → `x[:, :, t]` `(n,m)`: a strided gather, time being the last axis. */
@@ -32,14 +32,16 @@ export function add(ctx: CpuContext, a: Tensor, b: Tensor): Tensor {
   return ctx.tensor(out, a.shape);
 }
 
-/** The elements `[offset, offset + size(shape))` of `t`, as a tensor of `shape` (a copy). */
+/** The elements `[offset, offset + size(shape))` of `t`, as a tensor of `shape` (a copy); a range outside `t` is refused. */
 export function sliceFlat(ctx: CpuContext, t: Tensor, offset: number, shape: readonly number[]): Tensor {
+  checkSliceFlat('sliceFlat', t, offset, shape);
   const size = shape.reduce((a, b) => a * b, 1);
   return ctx.tensor(ctx.read(t).slice(offset, offset + size), shape);
 }
 
-/** The elements of `parts` one after another, as a tensor of `shape`. */
+/** The elements of `parts` one after another, as a tensor of `shape` (whose size must be their total). */
 export function concatFlat(ctx: CpuContext, parts: readonly Tensor[], shape: readonly number[]): Tensor {
+  checkConcatFlat('concatFlat', parts, shape);
   const first = parts[0] as Tensor;
   const out = allocate(shape.reduce((a, b) => a * b, 1), first.dtype);
   let at = 0;
@@ -50,8 +52,9 @@ export function concatFlat(ctx: CpuContext, parts: readonly Tensor[], shape: rea
   return ctx.tensor(out, shape);
 }
 
-/** `t` with the columns `j` of its last axis zeroed where `keep[j]` is false. */
+/** `t` with the columns `j` of its last axis zeroed where `keep[j]` is false (one flag per column). */
 export function maskColumns(ctx: CpuContext, t: Tensor, keep: readonly boolean[]): Tensor {
+  checkMaskColumns('maskColumns', t, keep);
   const out = ctx.read(t).slice();
   const m = keep.length;
   for (let i = 0; i < out.length; i++) if (keep[i % m] !== true) out[i] = 0;

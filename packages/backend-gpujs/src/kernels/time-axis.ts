@@ -1,4 +1,4 @@
-import { BackendError, InvalidArgumentError, type Tensor } from '@rnn/tensor';
+import { BackendError, checkConcatFlat, checkMaskColumns, checkSliceFlat, InvalidArgumentError, type Tensor } from '@rnn/tensor';
 import { DeviceBuffer } from '../device-buffer.js';
 import type { BufferSlice, GpuContext } from '../gpu-context.js';
 import type { DeviceArray, KernelDef, KernelDefOf, KernelThis } from '../gpu-runtime.js';
@@ -192,10 +192,7 @@ function maskColumnsKernel(this: KernelThis<{ M: number }>, x: DeviceArray, xOff
  * storage, no launch. A range outside `t` is refused with an `InvalidArgumentError`.
  */
 export function sliceFlat(ctx: GpuContext, t: Tensor, offset: number, shape: readonly number[]): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (!Number.isInteger(offset) || offset < 0 || offset + size > t.size) {
-    throw new InvalidArgumentError(publicName('sliceFlat'), 'offset', `${offset} with ${size} elements is outside the ${t.size} elements of ${t.toString()}`);
-  }
+  checkSliceFlat(publicName('sliceFlat'), t, offset, shape);
   const held = ctx.hold(t);
   return ctx.view(held.buffer, held.offset + offset, shape, t.dtype);
 }
@@ -205,16 +202,14 @@ export function sliceFlat(ctx: GpuContext, t: Tensor, offset: number, shape: rea
  * over flat arrays). A `shape` whose size is not the parts' total is refused with an `InvalidArgumentError`.
  */
 export function concatFlat(ctx: GpuContext, parts: readonly Tensor[], shape: readonly number[]): Tensor {
+  checkConcatFlat(publicName('concatFlat'), parts, shape);
   const first = parts[0] as Tensor;
-  const total = parts.reduce((sum, part) => sum + part.size, 0);
-  if (shape.reduce((a, b) => a * b, 1) !== total) {
-    throw new InvalidArgumentError(publicName('concatFlat'), 'shape', `[${shape.join(', ')}] does not hold the ${total} elements of the ${parts.length} parts`);
-  }
   return ctx.view(joinTime(ctx, parts.map((part) => wholePart(part, part.size)), 1), 0, shape, first.dtype);
 }
 
-/** `t` with every column `j` of its last axis zeroed where `keep[j]` is false: `keep` uploaded, one launch. */
+/** `t` with every column `j` of its last axis zeroed where `keep[j]` is false: `keep` (one flag per column) uploaded, one launch. */
 export function maskColumns(ctx: GpuContext, t: Tensor, keep: readonly boolean[]): Tensor {
+  checkMaskColumns(publicName('maskColumns'), t, keep);
   const flags = ctx.fromHost(Float32Array.from(keep, (k) => (k ? 1 : 0)));
   const out = ctx.run({ name: 'maskColumns', source: KERNEL_SOURCES.maskColumnsKernel, size: t.size, constants: { M: keep.length } } satisfies KernelDefOf<typeof maskColumnsKernel>, [t, flags]);
   return ctx.view(out, 0, t.shape, t.dtype);

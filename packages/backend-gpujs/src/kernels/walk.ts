@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type SequenceOptions } from '@rnn/tensor';
+import { checkLengths, type SequenceOptions } from '@rnn/tensor';
 import type { DeviceBuffer } from '../device-buffer.js';
 import type { BufferSlice, GpuContext, KernelInput } from '../gpu-context.js';
 import type { DeviceArray, KernelDefOf, KernelThis } from '../gpu-runtime.js';
@@ -36,12 +36,9 @@ function maskTimeKernel(this: KernelThis<{ m: number; T: number }>, x: DeviceArr
  */
 export function openWalk(ctx: GpuContext, fn: string, options: SequenceOptions, m: number, T: number): DeviceWalk {
   const reverse = options.reverse === true;
-  const lengths: unknown = options.lengths;
+  const lengths = options.lengths;
+  checkLengths(publicName(fn), lengths, m, T);
   if (lengths === undefined) return { reverse, lengths: null };
-  if (!Array.isArray(lengths) || lengths.length !== m || !lengths.every((l) => Number.isInteger(l) && l >= 0 && l <= T)) {
-    const got = Array.isArray(lengths) ? `[${lengths.join(', ')}]` : typeof lengths;
-    throw new InvalidArgumentError(publicName(fn), 'lengths', `must be ${m} integers in [0, ${T}], one per example of x (n_x, ${m}, ${T}), got ${got}`);
-  }
   return { reverse, lengths: ctx.fromHost(Float32Array.from(lengths, Number)) };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { RandomState } from '../random-state.js';
+import { DTypeMismatchError, InvalidArgumentError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { compareClose, type Tolerance } from './all-close.js';
 import {
@@ -153,6 +154,38 @@ export function describeBackendConformance(
           expect(Array.from(await masked.data())).toEqual(Array.from(b.dataSync(), (v, i) => (i % 4 === 1 ? 0 : v)));
           masked.dispose();
           for (const t of [part, row, a, b]) t.dispose();
+        });
+
+        it('refuses a slice outside its tensor, a join of the wrong size or dtype, a mask of the wrong length, bad lengths', () => {
+          const rng = new RandomState(9);
+          const [a, b] = [rng.randnAs([2, 3, 4], dtype), rng.randnAs([3, 3, 4], dtype)];
+          const other = rng.randnAs([1, 3, 4], dtype === 'float64' ? 'float32' : 'float64');
+          const bad: [string, () => unknown, new (...args: never[]) => Error][] = [
+            ['sliceFlat past the end', () => backend.kernels.sliceFlat(a, 13, [3, 4]), InvalidArgumentError],
+            ['sliceFlat at a negative offset', () => backend.kernels.sliceFlat(a, -1, [3, 4]), InvalidArgumentError],
+            ['sliceFlat at a fractional offset', () => backend.kernels.sliceFlat(a, 0.5, [3, 4]), InvalidArgumentError],
+            ['concatFlat into too few elements', () => backend.kernels.concatFlat([a, b], [4, 3, 4]), InvalidArgumentError],
+            ['concatFlat into too many elements', () => backend.kernels.concatFlat([a, b], [6, 3, 4]), InvalidArgumentError],
+            ['concatFlat of nothing', () => backend.kernels.concatFlat([], [0]), InvalidArgumentError],
+            ['concatFlat of two dtypes', () => backend.kernels.concatFlat([a, other], [3, 3, 4]), DTypeMismatchError],
+            ['maskColumns with a flag short', () => backend.kernels.maskColumns(a, [true, false, true]), InvalidArgumentError],
+            ['maskColumns with a flag too many', () => backend.kernels.maskColumns(a, [true, false, true, true, true]), InvalidArgumentError],
+          ];
+          for (const [what, call, type] of bad) expect(call, what).toThrow(type);
+          const [nX, nA, m, T] = [2, 3, 4, 3];
+          const x = rng.randnAs([nX, m, T], dtype);
+          const a0 = rng.randnAs([nA, m], dtype);
+          const W = () => rng.randnAs([nA, nA + nX], dtype);
+          const bias = () => rng.randnAs([nA, 1], dtype);
+          const rnn = { x, a0, Waa: rng.randnAs([nA, nA], dtype), Wax: rng.randnAs([nA, nX], dtype), ba: bias() };
+          const lstm = { x, a0, c0: rng.randnAs([nA, m], dtype), Wf: W(), bf: bias(), Wi: W(), bi: bias(), Wc: W(), bc: bias(), Wo: W(), bo: bias() };
+          const gru = { x, a0, Wz: W(), bz: bias(), Wr: W(), br: bias(), Whx: rng.randnAs([nA, nX], dtype), bhx: bias(), Whh: rng.randnAs([nA, nA], dtype), bhh: bias() };
+          for (const lengths of [[3, 3, 3], [3, 3, 3, 4], [3, -1, 2, 0], [3, 1.5, 2, 0]]) {
+            expect(() => backend.kernels.rnnSequenceForward({ ...rnn, lengths }), `rnnSequenceForward lengths [${lengths.join(', ')}]`).toThrow(InvalidArgumentError);
+            expect(() => backend.kernels.lstmSequenceForward({ ...lstm, lengths }), `lstmSequenceForward lengths [${lengths.join(', ')}]`).toThrow(InvalidArgumentError);
+            expect(() => backend.kernels.gruSequenceForward({ ...gru, lengths }), `gruSequenceForward lengths [${lengths.join(', ')}]`).toThrow(InvalidArgumentError);
+          }
+          for (const t of [a, b, other, x, ...Object.values(rnn), ...Object.values(lstm), ...Object.values(gru)]) if (!t.isDisposed) t.dispose();
         });
 
         for (const [nX, nA, nY, m] of CONFORMANCE_SIZES) {

@@ -1,0 +1,69 @@
+import { formatShape, sizeOf } from './dtype.js';
+import { DTypeMismatchError, InvalidArgumentError } from './errors.js';
+import type { Tensor } from './tensor.js';
+
+/*
+ * Checks a backend runs before the flat kernels and the sequence walk, so that every backend
+ * refuses the same bad input with the same typed error before any work. `fn` is the name the
+ * error gives: the kernel, or the public functions that reach it.
+ */
+
+/** Whether `shape` is a list of non-negative integers. */
+function isShape(shape: readonly number[]): boolean {
+  return Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
+}
+
+/**
+ * `sliceFlat(t, offset, shape)`: `offset` an integer and `[offset, offset + size(shape))` inside `t`.
+ *
+ * @throws InvalidArgumentError otherwise.
+ */
+export function checkSliceFlat(fn: string, t: Tensor, offset: number, shape: readonly number[]): void {
+  if (!isShape(shape)) throw new InvalidArgumentError(fn, 'shape', `must be non-negative integers, got [${String(shape)}]`);
+  const size = sizeOf(shape);
+  if (!Number.isInteger(offset) || offset < 0 || offset + size > t.size) {
+    throw new InvalidArgumentError(fn, 'offset', `${offset} with ${size} elements (shape ${formatShape(shape)}) is outside the ${t.size} elements of t ${formatShape(t.shape)}`);
+  }
+}
+
+/**
+ * `concatFlat(parts, shape)`: at least one part, one dtype, and `shape` holding exactly their elements.
+ *
+ * @throws InvalidArgumentError on no parts or a `shape` of another size; DTypeMismatchError on mixed dtypes.
+ */
+export function checkConcatFlat(fn: string, parts: readonly Tensor[], shape: readonly number[]): void {
+  const first = parts[0];
+  if (first === undefined) throw new InvalidArgumentError(fn, 'parts', 'is empty; at least one tensor is needed');
+  parts.forEach((part, i) => {
+    if (part.dtype !== first.dtype) throw new DTypeMismatchError(fn, `parts[${i}]`, first.dtype, part.dtype);
+  });
+  const total = parts.reduce((sum, part) => sum + part.size, 0);
+  if (!isShape(shape) || sizeOf(shape) !== total) {
+    throw new InvalidArgumentError(fn, 'shape', `${isShape(shape) ? formatShape(shape) : `[${String(shape)}]`} does not hold the ${total} elements of the parts ${parts.map((p) => formatShape(p.shape)).join(', ')}`);
+  }
+}
+
+/**
+ * `maskColumns(t, keep)`: one flag per column of `t`'s last axis.
+ *
+ * @throws InvalidArgumentError otherwise.
+ */
+export function checkMaskColumns(fn: string, t: Tensor, keep: readonly boolean[]): void {
+  const m = t.shape[t.shape.length - 1] ?? 1;
+  if (!Array.isArray(keep) || keep.length !== m || !keep.every((k) => typeof k === 'boolean')) {
+    throw new InvalidArgumentError(fn, 'keep', `must be ${m} booleans, one per column of t ${formatShape(t.shape)}, got ${Array.isArray(keep) ? `${keep.length} values` : typeof keep}`);
+  }
+}
+
+/**
+ * The per-example `lengths` of a sequence kernel over `x (n_x, m, T)`: absent, or `m` integers in `[0, T]`.
+ *
+ * @throws InvalidArgumentError otherwise.
+ */
+export function checkLengths(fn: string, lengths: readonly number[] | undefined, m: number, T: number): void {
+  if (lengths === undefined) return;
+  if (!Array.isArray(lengths) || lengths.length !== m || !lengths.every((l) => Number.isInteger(l) && l >= 0 && l <= T)) {
+    const got = Array.isArray(lengths) ? `[${lengths.join(', ')}]` : typeof lengths;
+    throw new InvalidArgumentError(fn, 'lengths', `must be ${m} integers in [0, ${T}], one per example of x (n_x, ${m}, ${T}), got ${got}`);
+  }
+}
