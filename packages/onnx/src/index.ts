@@ -17,3 +17,4 @@ export type { RecurrentModel, StackVariant, ParameterValues } from './model-sour
 export { OnnxImportError, OnnxRunError, WeightImportError, type OnnxLocation } from './errors.js';
 export { readSafetensors, writeSafetensors, type SafetensorsFile, type SafetensorsTensor, type SafetensorsDType, type SafetensorsInput } from './weights/safetensors.js';
 export { importPytorch, exportSafetensors, type PytorchImportOptions, type SafetensorsExportOptions } from './weights/pytorch-weights.js';
+export { importKeras, type KerasModel, type KerasModelJson } from './weights/keras-weights.js';
