@@ -51,6 +51,8 @@ export interface GpuJsBackend extends Backend {
   readonly name: 'gpujs';
   /** The gpu.js mode that actually executes the kernels. */
   readonly mode: GpuJsMode;
+  /** Always `float32`: every kernel computes in float32, float64 tensors included. */
+  readonly computeDType: 'float32';
   /** Compile and launch counters; compile time is reported apart from run time. */
   stats(): GpuJsStats;
   /** Live device buffers (a buffer can back several tensors) and their bytes. */
@@ -63,6 +65,7 @@ type View = BufferSlice;
 
 class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
   readonly name = 'gpujs';
+  readonly computeDType = 'float32';
   readonly backend: Backend = this;
   readonly #runtime: GpuRuntime;
   readonly #float64: Float64Policy;

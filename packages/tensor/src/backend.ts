@@ -135,6 +135,13 @@ export interface Backend {
   readonly name: string;
   /** What actually executes the kernels, e.g. `js` for the CPU backend or `headlessgl`, `webgl2` for gpu.js. */
   readonly mode: string;
+  /**
+   * The dtype this backend computes in when it has one: `float32` for gpu.js, which stores and
+   * computes float64 tensors in float32. Libraries choose their default dtype from it (a model
+   * on gpu.js holds float32 tensors, and nothing is rounded on upload); absent when the backend
+   * computes in the dtype of the tensors it is given, as the CPU backend does.
+   */
+  readonly computeDType?: DType | undefined;
   /** Every kernel the cells use. */
   readonly kernels: Kernels;
   /**
