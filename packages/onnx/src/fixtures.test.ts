@@ -35,6 +35,6 @@ describe('committed ONNX fixtures', () => {
       for (const op of model.info.operators) ops.add(op);
     }
     // Constant and Shape fold at load; every other operator runs in some fixture.
-    expect([...ops].sort()).toEqual(['Add', 'Concat', 'GRU', 'Gather', 'Gemm', 'Identity', 'LSTM', 'MatMul', 'RNN', 'Reshape', 'Slice', 'Softmax', 'Squeeze', 'Transpose', 'Unsqueeze']);
+    expect([...ops].sort()).toEqual(['Add', 'Concat', 'ConstantOfShape', 'Expand', 'GRU', 'Gather', 'Gemm', 'Identity', 'LSTM', 'MatMul', 'RNN', 'Reshape', 'Slice', 'Softmax', 'Squeeze', 'Transpose', 'Unsqueeze']);
   });
 });

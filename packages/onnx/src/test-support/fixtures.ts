@@ -85,6 +85,8 @@ export function fixtures(): Fixture[] {
       };
       return { bytes: encodeModel(spec), feeds: { X: f32(2, 3, 2) } };
     })()],
+    ['constant-of-shape.onnx', 'ConstantOfShape: zeros of a fed shape (PyTorch\'s zero initial state)', single('ConstantOfShape', 13, { type: 'int64', dims: [3], data: [1, 2, 4] }, [])],
+    ['expand.onnx', 'Expand: (2, 1) to (3, 2, 4)', single('Expand', 13, f32(2, 1), [{ name: 'shape', ...i64([3, 1, 4]) }])],
     ['shape.onnx', 'Shape: start 1 (opset 15)', single('Shape', 15, f32(2, 3, 4), [], { start: { int: 1 } }, 'int64')],
   ];
   return list.map(([file, shows, { bytes, feeds }]) => ({ file, shows, bytes, feeds }));
