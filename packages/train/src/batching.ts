@@ -124,6 +124,12 @@ export function splitHeldOut<T>(items: readonly T[], heldOutFraction = 0.1, seed
   };
 }
 
+/** What `BatchSampler` sorts by: anything with a length (an encoded name, an example's steps). */
+export interface Sized {
+  /** Steps (characters) of the item. */
+  readonly length: number;
+}
+
 /** Options of `BatchSampler`. */
 export interface BatchSamplerOptions {
   /** Names per batch, `m`. */
@@ -150,7 +156,7 @@ export interface BatchSamplerOptions {
  * sampler.epoch;   // the pass over the names that batch came from, from 1
  * ```
  */
-export class BatchSampler<T extends { readonly length: number }> {
+export class BatchSampler<T extends Sized> {
   /** Batches in one pass over the items (the last of each bucket may be smaller than `batchSize`). */
   readonly batchesPerEpoch: number;
   readonly #items: readonly T[];

@@ -31,6 +31,7 @@ export {
   type RegressionBatch,
   type Split,
   type BatchSamplerOptions,
+  type Sized,
 } from './batching.js';
 export {
   checkInputs,
