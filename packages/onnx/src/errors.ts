@@ -66,7 +66,7 @@ export class OnnxRunError extends RnnError {
 /**
  * Weights that cannot be read or mapped: a malformed `.safetensors` file, a PyTorch `state_dict`
  * whose names or shapes do not form an `nn.LSTM`/`nn.GRU`/`nn.RNN`, or a Keras / TensorFlow.js
- * model with a layer, activation or option that has no @rnn equivalent.
+ * model with a layer, activation or option that has no `@rnn` equivalent.
  */
 export class WeightImportError extends RnnError {
   /** The class name, `'WeightImportError'`, as stack traces print it. */

@@ -19,10 +19,19 @@ export interface ExportOnnxOptions {
   readonly producerName?: string | undefined;
   /** `doc_string`: a description of the model. */
   readonly docString?: string | undefined;
+  /** More `metadata_props` (key–value strings) besides the ones `exportOnnx` records. */
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The output name `exportOnnx` gives each kind of model. */
-export const EXPORT_OUTPUTS = { softmax: 'probabilities', linear: 'predictions', none: 'hidden' } as const;
+export const EXPORT_OUTPUTS = {
+  /** A softmax head's output `(T, batch, outputSize)`. */
+  softmax: 'probabilities',
+  /** A linear head's output `(T, batch, outputSize)`. */
+  linear: 'predictions',
+  /** Without a head, the top layer's states `(T, batch, D·hiddenSize)`. */
+  none: 'hidden',
+} as const;
 
 const ONNX_OP = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' } as const;
 
@@ -159,6 +168,13 @@ export function exportOnnx(model: RecurrentModel, opts: ExportOnnxOptions = {}):
     producerName: opts.producerName ?? '@rnn/onnx',
     producerVersion: '0.1.0',
     docString: opts.docString ?? `@rnn ${cell} ${JSON.stringify(m.config)}${m.nY === undefined ? '' : `, ${m.head} head`}`,
+    metadata: {
+      'rnn.config': JSON.stringify(m.config),
+      ...(m.nY === undefined ? {} : { 'rnn.head': m.head }),
+      ...(model.task === undefined ? {} : { 'rnn.task': model.task }),
+      ...(model.vocabulary === undefined ? {} : { 'rnn.vocabulary': JSON.stringify(model.vocabulary.chars) }),
+      ...opts.metadata,
+    },
     graph: { name: `rnn_${cell}`, nodes, initializers, inputs, outputs },
   });
 }

@@ -8,9 +8,19 @@ import { OnnxImportError } from './errors.js';
 import type { GraphData, ModelData, ValueInfoData } from './proto/onnx-types.js';
 
 /** The opsets of the default domain this package knows the operators of. */
-export const OPSETS = { min: 7, max: 22 } as const;
+export const OPSETS = {
+  /** The oldest: the first opset of today's `LSTM`, `GRU` and `RNN`. */
+  min: 7,
+  /** The newest whose operator versions this package knows. */
+  max: 22,
+} as const;
 /** The IR versions it reads. */
-export const IR_VERSIONS = { min: 3, max: 11 } as const;
+export const IR_VERSIONS = {
+  /** The oldest. */
+  min: 3,
+  /** The newest. */
+  max: 11,
+} as const;
 
 /** A graph input or output as the model declares it: element type and shape (a number, a symbolic name, or null for an unknown dim). */
 export interface OnnxValueInfo {

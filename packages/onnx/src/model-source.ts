@@ -22,8 +22,8 @@ export type ParameterValues = Tensor | ArrayLike<number>;
  * A recurrent model as `exportOnnx` and `exportSafetensors` read it, and as the importers return
  * it: a layer stack (`@rnn/cells`' `LayerConfig`, with `outputSize` for a head), its parameters
  * keyed as `layerParameterShapes` names them (`l0.Wf`, `l1r.Wz`, the head's `Wy`, `by`) and the
- * head's activation. A `SequenceModel` of `@rnn/train` has this shape; so does
- * `{ layers, parameters }` built by hand.
+ * head's activation. A `SequenceModel` of `@rnn/train` has this shape (its `task` says its head,
+ * its `vocabulary` goes into the ONNX model's metadata); so does `{ layers, parameters }` built by hand.
  */
 export interface RecurrentModel {
   /** The layer stack: cell, sizes, layers, directions and the head's `outputSize`. */
@@ -34,6 +34,27 @@ export interface RecurrentModel {
   readonly head?: 'softmax' | 'linear' | undefined;
   /** Forward-only variants of every layer's cell (default: none). */
   readonly variant?: StackVariant | undefined;
+  /**
+   * What the model learns, as `@rnn/train` names it: when `head` is not given, `characters` and
+   * `step-classification` mean a softmax head, `step-regression` and `last-step-regression` a linear one.
+   */
+  readonly task?: string | undefined;
+  /** A character model's characters, in the order of its one-hot inputs and its outputs. */
+  readonly vocabulary?: { readonly chars: readonly string[] } | undefined;
+}
+
+/** The head each task of `@rnn/train` has. */
+const TASK_HEADS: Readonly<Record<string, 'softmax' | 'linear'>> = {
+  characters: 'softmax',
+  'step-classification': 'softmax',
+  'step-regression': 'linear',
+  'last-step-regression': 'linear',
+};
+
+/** A recurrent model whose parameters are float64 arrays, as the importers return it. */
+export interface ImportedModel extends RecurrentModel {
+  /** Every parameter keyed as `layerParameterShapes` names it, row-major float64. */
+  readonly parameters: Readonly<Record<string, Float64Array>>;
 }
 
 /** A checked `RecurrentModel`: sizes, and every parameter's values as float64 by key. */
@@ -75,8 +96,15 @@ export function checkModel(fn: string, model: RecurrentModel): CheckedModel {
     if (copy.some((x) => !Number.isFinite(x))) throw new InvalidArgumentError(fn, arg, 'holds a value that is not finite');
     values.set(p.name, copy);
   }
-  const head = model.head ?? 'softmax';
+  if (model.task !== undefined && !Object.hasOwn(TASK_HEADS, model.task)) throw new InvalidArgumentError(fn, 'model.task', `is ${JSON.stringify(model.task)}; known tasks: ${Object.keys(TASK_HEADS).join(', ')}`);
+  const head = model.head ?? (model.task === undefined ? 'softmax' : TASK_HEADS[model.task]);
   if (head !== 'softmax' && head !== 'linear') throw new InvalidArgumentError(fn, 'model.head', `must be 'softmax' or 'linear', got ${String(head)}`);
+  if (model.vocabulary !== undefined) {
+    const chars = model.vocabulary.chars;
+    if (!Array.isArray(chars) || chars.length !== config.inputSize || chars.length !== config.outputSize) {
+      throw new InvalidArgumentError(fn, 'model.vocabulary', `holds ${Array.isArray(chars) ? chars.length : 'no'} characters; a character model reads and writes one per input and output (${config.inputSize}, ${String(config.outputSize)})`);
+    }
+  }
   const variant = model.variant ?? {};
   if (variant.clip !== undefined && !(variant.clip > 0)) throw new InvalidArgumentError(fn, 'model.variant.clip', `must be positive, got ${variant.clip}`);
   if (variant.inputForget === true && config.cell !== 'lstm') throw new InvalidArgumentError(fn, 'model.variant.inputForget', `applies to an LSTM, not a ${config.cell}`);

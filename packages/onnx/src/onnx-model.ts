@@ -29,12 +29,19 @@ export interface OnnxModelInfo {
   readonly producer: string;
   /** The operators of the nodes that run, in order (constant subgraphs folded at load are not counted). */
   readonly operators: readonly string[];
+  /** `doc_string`. */
+  readonly docString: string;
+  /**
+   * `metadata_props`. `exportOnnx` records `rnn.config` (the layer stack as JSON), `rnn.head`, and
+   * for a `SequenceModel` `rnn.task` and a character model's `rnn.vocabulary` (its characters as a JSON array).
+   */
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 const FN = 'OnnxModel.run';
 
 /**
- * An ONNX model loaded for inference on an @rnn backend.
+ * An ONNX model loaded for inference on an `@rnn` backend.
  *
  * `LSTM`, `GRU` and `RNN` nodes run through the cells of `@rnn/cells` on the backend you pass
  * (`CELLS[cell].sequenceForward`, float32); the operators around them (`Gemm`, `MatMul`, `Add`,
@@ -94,7 +101,7 @@ export class OnnxModel {
     const limits = { maxElements };
     const plan = planGraph(data, limits);
     const producer = [data.producerName, data.producerVersion].filter((s) => s !== '').join(' ');
-    return new OnnxModel(plan, limits, { irVersion: data.irVersion, opset: plan.opset, producer, operators: plan.nodes.map((n) => n.op) });
+    return new OnnxModel(plan, limits, { irVersion: data.irVersion, opset: plan.opset, producer, operators: plan.nodes.map((n) => n.op), docString: data.docString, metadata: { ...data.metadata } });
   }
 
   /**

@@ -38,10 +38,10 @@ function bindAttributes(cell: CellName, attrs: Attributes, ctx: NodeContext): Re
   const activations = attrs.strings('activations');
   const defaults = directions.flatMap(() => CELL[cell].activations);
   if (activations !== undefined && (activations.length !== defaults.length || activations.some((a, i) => a.toLowerCase() !== defaults[i]))) {
-    ctx.fail(`attribute activations = [${activations.join(', ')}] is not supported: only the default activations [${defaults.join(', ')}] run on @rnn's cells`);
+    ctx.fail(`attribute activations = [${activations.join(', ')}] is not supported: only the default activations [${defaults.join(', ')}] run on the cells of @rnn/cells`);
   }
   for (const name of ['activation_alpha', 'activation_beta']) {
-    if (attrs.floats(name) !== undefined) ctx.fail(`attribute ${name} is not supported: only the default activations (which take no alpha or beta) run on @rnn's cells`);
+    if (attrs.floats(name) !== undefined) ctx.fail(`attribute ${name} is not supported: only the default activations (which take no alpha or beta) run on the cells of @rnn/cells`);
   }
   const clip = attrs.float('clip');
   if (clip !== undefined && !(clip > 0)) ctx.fail(`attribute clip = ${clip} must be positive`);

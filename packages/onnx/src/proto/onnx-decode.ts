@@ -16,6 +16,7 @@ export function decodeModel(bytes: Uint8Array, fail: WireFail): ModelData {
   const opsetImports: OpsetData[] = [];
   let graph: GraphData | undefined;
   let functions = 0;
+  const metadata: Record<string, string> = {};
   while (!r.done) {
     const { field, wire } = r.tag();
     if (field === 1 && wire === WIRE.varint) irVersion = r.int64();
@@ -24,12 +25,24 @@ export function decodeModel(bytes: Uint8Array, fail: WireFail): ModelData {
     else if (field === 6 && wire === WIRE.bytes) docString = r.string();
     else if (field === 7 && wire === WIRE.bytes) graph = decodeGraph(r.message('graph'));
     else if (field === 8 && wire === WIRE.bytes) opsetImports.push(decodeOpset(r.message('opset_import')));
+    else if (field === 14 && wire === WIRE.bytes) {
+      const entry = r.message('metadata_props');
+      let key = '';
+      let value = '';
+      while (!entry.done) {
+        const t = entry.tag();
+        if (t.field === 1 && t.wire === WIRE.bytes) key = entry.string();
+        else if (t.field === 2 && t.wire === WIRE.bytes) value = entry.string();
+        else entry.skip(t.wire);
+      }
+      metadata[key] = value;
+    }
     else if (field === 25 && wire === WIRE.bytes) {
       functions++;
       r.skip(wire);
     } else r.skip(wire);
   }
-  return { irVersion, producerName, producerVersion, opsetImports, graph, functions, docString };
+  return { irVersion, producerName, producerVersion, opsetImports, graph, functions, docString, metadata };
 }
 
 function decodeOpset(r: WireReader): OpsetData {

@@ -48,6 +48,8 @@ export interface ModelSpec {
   readonly producerName: string;
   readonly producerVersion: string;
   readonly docString?: string | undefined;
+  /** `metadata_props`: key–value strings. */
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
   readonly graph: {
     readonly name: string;
     readonly nodes: readonly NodeSpec[];
@@ -113,12 +115,13 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
   for (const t of spec.graph.initializers) g.message(5, tensorMessage(t));
   for (const v of spec.graph.inputs) g.message(11, valueMessage(v));
   for (const v of spec.graph.outputs) g.message(12, valueMessage(v));
-  return new WireWriter()
+  const model = new WireWriter()
     .int(1, spec.irVersion)
     .string(2, spec.producerName)
     .string(3, spec.producerVersion)
     .string(6, spec.docString)
     .message(7, g)
-    .message(8, new WireWriter().string(1, '').int(2, spec.opset))
-    .finish();
+    .message(8, new WireWriter().string(1, '').int(2, spec.opset));
+  for (const [key, value] of Object.entries(spec.metadata ?? {})) model.message(14, new WireWriter().string(1, key).string(2, value));
+  return model.finish();
 }

@@ -110,4 +110,6 @@ export interface ModelData {
   readonly graph: GraphData | undefined;
   readonly functions: number;
   readonly docString: string;
+  /** `metadata_props`. */
+  readonly metadata: Readonly<Record<string, string>>;
 }

@@ -1,14 +1,26 @@
 import { layerParameterShapes, type CellName, type LayerConfig } from '@rnn/cells';
 import { WeightImportError } from '../errors.js';
-import type { RecurrentModel, StackVariant } from '../model-source.js';
+import type { ImportedModel, StackVariant } from '../model-source.js';
 import { cellParameters, GATE_ORDERS, type GateWeights } from './gate-weights.js';
 
 /** A weight entry of a tfjs `model.json` (`weightsManifest[].weights[]` or `weightSpecs[]`). */
-interface WeightSpec {
+export interface KerasWeightSpec {
+  /** The weight's name, `<layer>/<…>/kernel`, `recurrent_kernel` or `bias`. */
   readonly name: string;
+  /** Its shape (Keras's: `kernel (n_in, G·units)`). */
   readonly shape: readonly number[];
+  /** Its element type; only `float32` is read. */
   readonly dtype: string;
+  /** Set on quantized weights, which are refused. */
   readonly quantization?: unknown;
+}
+
+/** One group of `weightsManifest`: weight files and the weights they hold, in order. */
+export interface KerasWeightGroup {
+  /** The weight files (shards), relative to `model.json`. */
+  readonly paths: readonly string[];
+  /** The weights stored one after another across the shards. */
+  readonly weights: readonly KerasWeightSpec[];
 }
 
 /**
@@ -17,15 +29,18 @@ interface WeightSpec {
  * weightData }`, as `tf.io.withSaveHandler` hands them over).
  */
 export interface KerasModelJson {
+  /** The Keras model description (`class_name`, `config.layers`, possibly inside `model_config`). */
   readonly modelTopology: unknown;
-  readonly weightsManifest?: readonly { readonly paths: readonly string[]; readonly weights: readonly WeightSpec[] }[] | undefined;
-  readonly weightSpecs?: readonly WeightSpec[] | undefined;
+  /** `model.json`'s weight groups. */
+  readonly weightsManifest?: readonly KerasWeightGroup[] | undefined;
+  /** In-memory artifacts' weight list (instead of `weightsManifest`). */
+  readonly weightSpecs?: readonly KerasWeightSpec[] | undefined;
+  /** In-memory artifacts' weight bytes. */
   readonly weightData?: ArrayBuffer | readonly ArrayBuffer[] | undefined;
 }
 
 /** What `importKeras` returns: a layer stack with its parameters (and variant), and how the Keras model ends. */
-export interface KerasModel extends RecurrentModel {
-  readonly parameters: Readonly<Record<string, Float64Array>>;
+export interface KerasModel extends ImportedModel {
   /** False when the last recurrent layer returns only its last step (`return_sequences: false`): Keras's output is then our last step. */
   readonly returnSequences: boolean;
 }
@@ -153,7 +168,7 @@ function kerasGates(r: RecurrentLayer, weights: Map<string, { shape: readonly nu
 }
 
 /**
- * Maps a Keras / TensorFlow.js model of recurrent layers to an @rnn layer stack: `LSTM`, `GRU`
+ * Maps a Keras / TensorFlow.js model of recurrent layers to an `@rnn` layer stack: `LSTM`, `GRU`
  * (`reset_after` true — Keras's default — or false, tfjs's only form, which is the forward-only
  * variant `linearBeforeReset: false`) and `SimpleRNN` layers, each optionally in a `Bidirectional`
  * (`merge_mode: 'concat'`), stacked, and optionally a last `Dense` (softmax or linear) as the head.
@@ -221,7 +236,7 @@ export function importKeras(json: KerasModelJson, weightData?: Uint8Array | Arra
   const D = first.bidirectional ? 2 : 1;
   for (const [i, s] of stack.entries()) {
     if (s.r.cell !== cell || s.r.units !== units || s.bidirectional !== first.bidirectional || s.r.resetAfter !== resetAfter) {
-      fail(`recurrent layer ${i} (${s.r.name}) is a ${s.bidirectional ? 'bidirectional ' : ''}${s.r.cell} of ${s.r.units} units after a ${first.bidirectional ? 'bidirectional ' : ''}${cell} of ${units}: an @rnn layer stack shares one cell, size and direction`);
+      fail(`recurrent layer ${i} (${s.r.name}) is a ${s.bidirectional ? 'bidirectional ' : ''}${s.r.cell} of ${s.r.units} units after a ${first.bidirectional ? 'bidirectional ' : ''}${cell} of ${units}: a @rnn/cells layer stack shares one cell, size and direction`);
     }
     if (i < stack.length - 1 && !s.r.returnSequences) fail(`recurrent layer ${i} (${s.r.name}) has return_sequences false but feeds another recurrent layer`);
   }

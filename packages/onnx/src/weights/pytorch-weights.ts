@@ -1,7 +1,7 @@
 import { layerParameterShapes, type CellName, type LayerConfig } from '@rnn/cells';
 import { InvalidArgumentError } from '@rnn/tensor';
 import { WeightImportError } from '../errors.js';
-import { checkModel, directionParameters, type RecurrentModel } from '../model-source.js';
+import { checkModel, directionParameters, type ImportedModel, type RecurrentModel } from '../model-source.js';
 import { cellParameters, GATE_ORDERS, gateWeights } from './gate-weights.js';
 import { readSafetensors, writeSafetensors, type SafetensorsInput, type SafetensorsTensor } from './safetensors.js';
 
@@ -19,7 +19,15 @@ export interface PytorchImportOptions {
    * (e.g. `head.`), and the activation applied to it. Default: the `rnn.head` metadata of a file
    * `exportSafetensors` wrote, else no head.
    */
-  readonly head?: { readonly prefix: string; readonly activation: 'softmax' | 'linear' } | undefined;
+  readonly head?: LinearHead | undefined;
+}
+
+/** An `nn.Linear` head in a state dict: where its keys are and what follows it. */
+export interface LinearHead {
+  /** The prefix of its `weight` and `bias` keys, e.g. `fc.`. */
+  readonly prefix: string;
+  /** `softmax` (classes) or `linear` (regression). */
+  readonly activation: 'softmax' | 'linear';
 }
 
 const FN = 'importPytorch';
@@ -34,7 +42,7 @@ function tensorsOf(source: Uint8Array | Readonly<Record<string, SafetensorsTenso
 
 /**
  * Maps a PyTorch `nn.LSTM` / `nn.GRU` / `nn.RNN` `state_dict` (with `num_layers`, `bidirectional`
- * and `bias` true or false, `batch_first` irrelevant to the weights) to an @rnn layer stack:
+ * and `bias` true or false, `batch_first` irrelevant to the weights) to an `@rnn` layer stack:
  * `weight_ih_l{k}[_reverse]`, `weight_hh_l{k}[_reverse]`, `bias_ih_…`, `bias_hh_…`, gates in
  * PyTorch's order (LSTM i, f, g, o; GRU r, z, n), become `l{k}[r].W…` and `b…` (SPEC's mapping:
  * `[W_hh | W_ih]` per gate, the two biases summed except the GRU candidate's). The result runs
@@ -54,7 +62,7 @@ function tensorsOf(source: Uint8Array | Readonly<Record<string, SafetensorsTenso
  * model.layers;   // { cell: 'lstm', inputSize: 27, hiddenSize: 64, numLayers: 2, bidirectional: false, outputSize: 27 }
  * ```
  */
-export function importPytorch(source: Uint8Array | Readonly<Record<string, SafetensorsTensor>>, opts: PytorchImportOptions = {}): RecurrentModel & { readonly parameters: Readonly<Record<string, Float64Array>> } {
+export function importPytorch(source: Uint8Array | Readonly<Record<string, SafetensorsTensor>>, opts: PytorchImportOptions = {}): ImportedModel {
   const { tensors, metadata } = tensorsOf(source);
   const names = Object.keys(tensors);
   let prefix = opts.prefix ?? metadata['rnn.prefix'];

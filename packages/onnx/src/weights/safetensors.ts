@@ -7,7 +7,9 @@ const WIDTH: Readonly<Record<SafetensorsDType, number>> = { F64: 8, F32: 4, F16:
 
 /** One tensor of a `.safetensors` file: its stored type, its shape and its values widened to float64. */
 export interface SafetensorsTensor {
+  /** The type stored in the file. */
   readonly dtype: SafetensorsDType;
+  /** The tensor's shape. */
   readonly shape: readonly number[];
   /** Row-major values (integers as numbers, exact up to 2^53). */
   readonly data: Float64Array;
@@ -15,7 +17,9 @@ export interface SafetensorsTensor {
 
 /** What `readSafetensors` returns: the tensors by name, and the header's `__metadata__` strings. */
 export interface SafetensorsFile {
+  /** Every tensor by its name (`weight_ih_l0`, `rnn.bias_hh_l1_reverse`, …). */
   readonly tensors: Readonly<Record<string, SafetensorsTensor>>;
+  /** The header's `__metadata__` (empty when there is none). */
   readonly metadata: Readonly<Record<string, string>>;
 }
 
@@ -114,7 +118,9 @@ function decode(view: DataView, offset: number, count: number, dtype: Safetensor
 
 /** A tensor to write: its shape and row-major values. */
 export interface SafetensorsInput {
+  /** The tensor's shape. */
   readonly shape: readonly number[];
+  /** Row-major values, as many as the shape holds. */
   readonly data: ArrayLike<number>;
 }
 
