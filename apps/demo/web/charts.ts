@@ -117,9 +117,9 @@ function drawKey(g: CanvasRenderingContext2D, x: number, y: number, color: (v: n
 }
 
 /**
- * Draws the bottom layer's activations over the characters of a sampled name, one panel each
- * (the LSTM's forget, update and output gates and cell state; the GRU's update and reset gates,
- * candidate and hidden state; the RNN's hidden state): hidden units down, characters across.
+ * Draws the bottom layer's activations and states over the characters of a sampled name, one
+ * panel each as the cell's description lists them (the LSTM's gates, candidate and states; the
+ * GRU's gates, candidate parts and state; the RNN's state): hidden units down, characters across.
  */
 export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData): void {
   const steps = data.labels.length;
@@ -128,7 +128,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData): void 
   if (g === null || steps === 0 || units === 0) return;
   const left = 118;
   const cellW = Math.max(6, Math.min(28, Math.floor((canvas.width - left - 10) / steps)));
-  const cellH = Math.max(2, Math.min(5, Math.floor(120 / units)));
+  const cellH = Math.max(2, Math.min(5, Math.floor(100 / units)));
   const panelH = Math.max(48, units * cellH + 22);
   canvas.height = data.panels.length * panelH + 8;
   g.fillStyle = '#fff';

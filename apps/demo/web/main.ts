@@ -89,7 +89,7 @@ function showHeatmap(kind: WebBackend, data: HeatmapData | undefined, cell: stri
   drawHeatmap(ui.heatmap, data);
   const run = state.runs[kind];
   if (run !== undefined) run.heatmapDrawn = true;
-  const what = data.cell === 'rnn' ? 'Hidden state of the RNN (it has no gates)' : `${data.panels.map((p) => p.title.replace(/ \S+⟨t⟩$/, '')).join(', ')} of the ${data.cell.toUpperCase()}`;
+  const what = `${data.panels.map((p) => p.title.replace(/ \S*⟨t[^⟩]*⟩.*$/, '')).join(', ')} of the ${data.cell.toUpperCase()}'s first layer`;
   ui.heatmapNote.textContent = `${what} (${data.panels[0]?.values[0]?.length ?? 0} units, rows) over “${data.labels.join('')}” (columns).`;
 }
 

@@ -1,6 +1,5 @@
 import { createCpuBackend } from '@rnn/backend-cpu';
 import { createGpuJsBackend } from '@rnn/backend-gpujs';
-import type { CellName } from '@rnn/cells';
 import { RandomState, type Backend, type DType } from '@rnn/tensor';
 import { fitNgramBaseline, SequenceModel, splitHeldOut, Vocabulary, type GateTrace } from '@rnn/train';
 import dinos from '../data/dinos.txt?raw';
@@ -24,16 +23,19 @@ async function makeBackend(kind: WebBackend): Promise<{ backend: Backend; dtype:
   return { backend: await createGpuJsBackend({ mode: kind }), dtype: 'float32' };
 }
 
-/** The panels of each cell: an activation or state of its description, its title, and whether it is signed. */
-const PANELS: Readonly<Record<CellName, readonly (readonly [string, string, boolean])[]>> = {
-  lstm: [['ft', 'forget gate f⟨t⟩', false], ['it', 'update gate i⟨t⟩', false], ['ot', 'output gate o⟨t⟩', false], ['c', 'cell state c⟨t⟩', true]],
-  gru: [['zt', 'update gate z⟨t⟩', false], ['rt', 'reset gate r⟨t⟩', false], ['hct', 'candidate h̃⟨t⟩', true], ['a', 'hidden state a⟨t⟩', true]],
-  rnn: [['a', 'hidden state a⟨t⟩', true]],
+/** Titles of the activations and states the cells' descriptions name; any other name is shown as it is. */
+const TITLES: Readonly<Record<string, string>> = {
+  ft: 'forget gate f⟨t⟩', it: 'update gate i⟨t⟩', cct: 'candidate c̃⟨t⟩', ot: 'output gate o⟨t⟩',
+  zt: 'update gate z⟨t⟩', rt: 'reset gate r⟨t⟩', hct: 'candidate h̃⟨t⟩', hh: 'recurrent part hh⟨t⟩',
+  a: 'hidden state a⟨t⟩', c: 'cell state c⟨t⟩',
 };
 
+/** One panel per activation and state of the bottom layer, in the order the cell's description lists them. */
 function heatmap(text: string, ended: boolean, trace: GateTrace): HeatmapData {
-  const bottom = trace.layers[0] ?? {};
-  const panels = PANELS[trace.cell].map(([name, title, diverging]) => ({ title, diverging, values: (bottom[name] ?? []).map((s) => Array.from(s)) }));
+  const panels = Object.entries(trace.layers[0] ?? {}).map(([name, steps]) => {
+    const values = steps.map((s) => Array.from(s));
+    return { title: TITLES[name] ?? name, values, diverging: values.some((column) => column.some((v) => v < 0)) };
+  });
   return { labels: [...text, ...(ended ? ['⏎'] : [])], cell: trace.cell, panels };
 }
 
