@@ -1,16 +1,16 @@
 // Installs the packed tarballs (artifacts/packages/) with plain `npm install` into scratch
 // folders outside the workspace and uses them the way a user would.
 //
-// Scenario "cpu": only @rnn/tensor, @rnn/cells and @rnn/backend-cpu.
-//   - nothing else is installed (gpu.js in particular), and every @rnn package came from our
-//     tarballs, not from the registry;
+// Scenario "cpu": only @rnn/tensor, @rnn/cells, @rnn/backend-cpu and @rnn/onnx.
+//   - nothing else is installed (gpu.js in particular, and no protobuf library for @rnn/onnx),
+//     and every @rnn package came from our tarballs, not from the registry;
 //   - scripts/consumer/lstm-cpu.mjs runs an LSTM forward and backward in plain Node ESM, with
 //     a finite-difference check of the gradients;
-//   - the example of each of the three READMEs (its first ```js block) runs as written;
+//   - the example of each of the four READMEs (its first ```js block) runs as written;
 //   - on a Node with require(esm) (≥ 20.19), CommonJS `require('@rnn/cells')` works too;
 //   - scripts/consumer/lstm-cpu.ts type-checks with tsc under moduleResolution "node16" and
 //     "bundler", against the published .d.ts files (skipLibCheck off).
-// Scenario "gpujs": the same three plus @rnn/backend-gpujs; scripts/consumer/swap-backend.mjs
+// Scenario "gpujs": the same four plus @rnn/backend-gpujs; scripts/consumer/swap-backend.mjs
 //   runs as it is (CPU) and with its one BACKEND line swapped for the gpu.js backend, and the
 //   two runs must agree in float32 tolerance. gpu.js comes from the npm registry; its optional
 //   native `gl` is left out (it would build from source for minutes), so gpu.js runs in the
@@ -78,7 +78,7 @@ function node(dir, args) {
   return result.stdout.trim();
 }
 
-const cpuNames = ['@rnn/tensor', '@rnn/cells', '@rnn/backend-cpu'];
+const cpuNames = ['@rnn/tensor', '@rnn/cells', '@rnn/backend-cpu', '@rnn/onnx'];
 const cpuTarballs = cpuNames.map((name) => {
   const file = tarballOf(name);
   if (file === undefined) throw new Error(`${name} is not a package of this workspace`);
@@ -87,7 +87,7 @@ const cpuTarballs = cpuNames.map((name) => {
 const scratches = [];
 
 try {
-  step('consumer scenario "cpu": npm install the @rnn/tensor, @rnn/cells and @rnn/backend-cpu tarballs');
+  step(`consumer scenario "cpu": npm install the ${cpuNames.join(', ')} tarballs`);
   const cpu = scratchProject('cpu', ['lstm-cpu.mjs', 'lstm-cpu.ts', 'tsconfig.node16.json', 'tsconfig.bundler.json']);
   scratches.push(cpu);
   npmInstall(cpu, cpuTarballs);
@@ -129,7 +129,7 @@ try {
   if (gpujsTarball === undefined) {
     console.log('\n  consumer scenario "gpujs" skipped: packages/backend-gpujs is not in this workspace');
   } else {
-    step('consumer scenario "gpujs": the same three tarballs plus @rnn/backend-gpujs (gpu.js from the registry, without its optional native gl)');
+    step('consumer scenario "gpujs": the same tarballs plus @rnn/backend-gpujs (gpu.js from the registry, without its optional native gl)');
     const gpu = scratchProject('gpujs', ['swap-backend.mjs']);
     scratches.push(gpu);
     npmInstall(gpu, [...cpuTarballs, gpujsTarball], ['--omit=optional']);

@@ -25,13 +25,29 @@ export function characterVocabulary(model: OnnxModel): string[] {
   return chars as string[];
 }
 
+/** What `encodeCharacters` returns. */
+export interface EncodedCharacters {
+  /** The model's input `(T, batch, V)`, float32. */
+  readonly X: Tensor;
+  /** Each text's steps: its length + 1 (the model's `sequence_lens`). */
+  readonly lengths: number[];
+}
+
+/** A text `sampleCharacters` drew. */
+export interface SampledText {
+  /** The text, the prefix included, without the end of name. */
+  readonly text: string;
+  /** False when `maxLength`, not the end of name, stopped it. */
+  readonly ended: boolean;
+}
+
 /**
  * A character model's input `X (T, batch, V)` for `texts`, as `@rnn/train` feeds its model: step 0
  * all zeros, step `t` the one-hot of character `t − 1`; `T` is the longest text's length + 1, and a
  * shorter text's steps past its end are zeros (pass `lengths` as the model's `sequence_lens` when it
  * has one). Throws an `InvalidArgumentError` for a character outside `vocabulary`.
  */
-export function encodeCharacters(texts: readonly string[], vocabulary: readonly string[]): { X: Tensor; lengths: number[] } {
+export function encodeCharacters(texts: readonly string[], vocabulary: readonly string[]): EncodedCharacters {
   const fn = 'encodeCharacters';
   if (texts.length === 0) throw new InvalidArgumentError(fn, 'texts', 'must hold at least one text');
   const index = new Map(vocabulary.map((c, i) => [c, i]));
@@ -73,7 +89,7 @@ export interface CharacterSampleOptions extends BackendOptions {
  * const { text } = await sampleCharacters(model, { seed: 1, prefix: 'tyr', backend });
  * ```
  */
-export async function sampleCharacters(model: OnnxModel, opts: CharacterSampleOptions = {}): Promise<{ text: string; ended: boolean }> {
+export async function sampleCharacters(model: OnnxModel, opts: CharacterSampleOptions = {}): Promise<SampledText> {
   const fn = 'sampleCharacters';
   const vocabulary = characterVocabulary(model);
   const temperature = opts.temperature ?? 1;

@@ -13,9 +13,9 @@ export { OnnxModel, type OnnxLoadOptions, type OnnxRunOptions, type OnnxModelInf
 export { OPSETS, IR_VERSIONS, type OnnxValueInfo } from './load-graph.js';
 export type { ElemType } from './graph/host-value.js';
 export { exportOnnx, EXPORT_OUTPUTS, type ExportOnnxOptions } from './export-onnx.js';
-export type { RecurrentModel, ImportedModel, StackVariant, ParameterValues } from './model-source.js';
+export type { RecurrentModel, ImportedModel, StackVariant, ParameterValues, CharacterSet } from './model-source.js';
 export { OnnxImportError, OnnxRunError, WeightImportError, type OnnxLocation } from './errors.js';
 export { readSafetensors, writeSafetensors, type SafetensorsFile, type SafetensorsTensor, type SafetensorsDType, type SafetensorsInput } from './weights/safetensors.js';
 export { importPytorch, exportSafetensors, type PytorchImportOptions, type SafetensorsExportOptions, type LinearHead } from './weights/pytorch-weights.js';
 export { importKeras, type KerasModel, type KerasModelJson, type KerasWeightSpec, type KerasWeightGroup } from './weights/keras-weights.js';
-export { characterVocabulary, encodeCharacters, sampleCharacters, type CharacterSampleOptions } from './char-model.js';
+export { characterVocabulary, encodeCharacters, sampleCharacters, type CharacterSampleOptions, type EncodedCharacters, type SampledText } from './char-model.js';

@@ -39,8 +39,14 @@ export interface RecurrentModel {
    * `step-classification` mean a softmax head, `step-regression` and `last-step-regression` a linear one.
    */
   readonly task?: string | undefined;
-  /** A character model's characters, in the order of its one-hot inputs and its outputs. */
-  readonly vocabulary?: { readonly chars: readonly string[] } | undefined;
+  /** A character model's characters, in the order of its one-hot inputs and its outputs (a `Vocabulary` of `@rnn/train`). */
+  readonly vocabulary?: CharacterSet | undefined;
+}
+
+/** A character model's characters (`@rnn/train`'s `Vocabulary` is one). */
+export interface CharacterSet {
+  /** The characters, the end of a name (`'\n'`) among them, in index order. */
+  readonly chars: readonly string[];
 }
 
 /** The head each task of `@rnn/train` has. */
