@@ -181,3 +181,16 @@ describe('OnnxModel.run checks its feeds before running', () => {
     expect(fine['Y']?.shape).toEqual([3, 1, 2, 3]);
   });
 });
+
+describe('a loaded model keeps its weights', () => {
+  it('loaded inside tidy(), it still runs afterwards; dispose() ends it', async () => {
+    const { tidy } = await import('@rnn/tensor');
+    const { spec: s, feeds } = recurrentModel({ cell: 'lstm', direction: 'forward', nX: 2, nA: 3, m: 1, T: 2 }, 1);
+    const model = tidy(() => OnnxModel.load(encodeModel(s)));
+    const X = tensor(Float32Array.from(feeds['X']?.data ?? []), [2, 1, 2], 'float32');
+    const backend = createCpuBackend();
+    expect((await model.run({ X }, { backend }))['Y']?.shape).toEqual([2, 1, 1, 3]);
+    model.dispose();
+    await expect(model.run({ X }, { backend })).rejects.toThrow(/was disposed/);
+  });
+});

@@ -1,5 +1,5 @@
 import { CELLS, type CellVariant } from '@rnn/cells';
-import { Tensor, type LstmPeepholes } from '@rnn/tensor';
+import { keep, Tensor, type LstmPeepholes } from '@rnn/tensor';
 import type { HostValue } from '../graph/host-value.js';
 import { cellParameters, GATE_ORDERS } from '../weights/gate-weights.js';
 import type { RunContext } from './operator.js';
@@ -22,8 +22,9 @@ export function prepareWeights(a: RecurrentAttributes, dims: RecurrentDims, W: H
   const order = GATE_ORDERS.onnx[a.cell];
   const G = order.length;
   const tensors: Tensor[] = [];
+  // Kept out of any enclosing tidy(): a loaded model holds its weights until dispose().
   const f32 = (data: ArrayLike<number>, shape: readonly number[]): Tensor => {
-    const t = Tensor.fromHost(Float32Array.from(data), shape, 'float32');
+    const t = keep(Tensor.fromHost(Float32Array.from(data), shape, 'float32'));
     tensors.push(t);
     return t;
   };
