@@ -64,6 +64,12 @@ describe('the README', () => {
     expect(run.stdout.trim().split('\n')).toEqual(['LSTM → Squeeze → LSTM → Squeeze → MatMul → Add → Softmax', '[ 3, 1, 4 ]', 'true']);
   }, 120_000);
 
+  it('its export / run-onnx example type-checks (it needs a checkpoint to run)', () => {
+    const example = codeBlocks(readme, 'ts')[0] ?? '';
+    expect(example).toContain('exportOnnx(model)');
+    expect(typeErrors(project('cli.ts', example), 'cli.ts')).toEqual([]);
+  }, 120_000);
+
   it('links only into the repository and to the projects it names', () => {
     expect(outsideLinks(readme, ALLOWED)).toEqual([]);
   });
