@@ -1,4 +1,4 @@
-import { BackendError, track, type Backend, type DataArray, type DType, type SequenceTape, type Tensor } from '@rnn/tensor';
+import { BackendError, checkHasBackward, track, type Backend, type DataArray, type DType, type SequenceTape, type Tensor } from '@rnn/tensor';
 import type { Engine } from './engine/engine.js';
 import type { ResidentArrays, ResidentPool } from './engine/resident.js';
 import { slotAfter, stepRuns, type SequenceDims } from './kernels/padded.js';
@@ -68,7 +68,7 @@ export abstract class CpuTape<K extends string> implements SequenceTape {
   assertUsableBy(fn: string, backend: Backend): void {
     if (this.#untrack === null) throw new BackendError(fn, 'cpu', 'the tape was disposed (disposeCaches frees it); run the forward pass again');
     if (backend !== this.backend) throw new BackendError(fn, 'cpu', 'the tape was made by another backend');
-    if (this.dims.forwardOnly.length > 0) throw new BackendError(fn, 'cpu', `the forward ran with ${this.dims.forwardOnly.join(', ')}, which has no backward here (a forward-only option for imported models)`);
+    checkHasBackward(fn, 'cpu', this.dims.forwardOnly);
   }
 
   /**

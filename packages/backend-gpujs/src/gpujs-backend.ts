@@ -1,4 +1,15 @@
-import { BackendError, DataId, Tensor, type Backend, type DataArray, type DType, type Kernels, type MemoryInfo, type SequenceTape } from '@rnn/tensor';
+import {
+  BackendError,
+  DataId,
+  Tensor,
+  type Backend,
+  type DataArray,
+  type DType,
+  type Kernels,
+  type LstmSequenceForwardArgs,
+  type MemoryInfo,
+  type SequenceTape,
+} from '@rnn/tensor';
 import { DeviceBuffer } from './device-buffer.js';
 import type { BufferSlice, GpuContext, KernelInput } from './gpu-context.js';
 import { GpuRuntime, type DeviceValue, type GpuJsMode, type KernelDef, type KernelStats, type RequestedMode } from './gpu-runtime.js';
@@ -63,6 +74,12 @@ export interface GpuJsBackend extends Backend {
 
 type View = BufferSlice;
 
+/** `args` with the peephole tensors as arguments of their own (`peepholes.Pi`…), so that their dtype is checked as the others' are. */
+function withPeepholes(args: LstmSequenceForwardArgs): object {
+  const p = args.peepholes;
+  return p === undefined ? args : { ...args, 'peepholes.Pi': p.Pi, 'peepholes.Pf': p.Pf, 'peepholes.Po': p.Po };
+}
+
 class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
   readonly name = 'gpujs';
   readonly computeDType = 'float32';
@@ -101,7 +118,7 @@ class GpuJsBackendImpl implements GpuJsBackend, GpuContext {
     gruCellBackward: (args, acc) => this.#call('gruCellBackward', { ...args, ...acc }, () => gruCellBackward(this, args, acc)),
     rnnSequenceForward: (args) => this.#call('rnnSequenceForward', args, () => rnnSequenceForward(this, args)),
     rnnSequenceBackward: (args) => this.#call('rnnSequenceBackward', args, () => rnnSequenceBackward(this, args)),
-    lstmSequenceForward: (args) => this.#call('lstmSequenceForward', args, () => lstmSequenceForward(this, args)),
+    lstmSequenceForward: (args) => this.#call('lstmSequenceForward', withPeepholes(args), () => lstmSequenceForward(this, args)),
     lstmSequenceBackward: (args) => this.#call('lstmSequenceBackward', args, () => lstmSequenceBackward(this, args)),
     gruSequenceForward: (args) => this.#call('gruSequenceForward', args, () => gruSequenceForward(this, args)),
     gruSequenceBackward: (args) => this.#call('gruSequenceBackward', args, () => gruSequenceBackward(this, args)),

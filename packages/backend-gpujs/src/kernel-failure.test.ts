@@ -20,6 +20,7 @@ const walk = { reverse: true, lengths: [3, 1, 0] };
 const gruGrads = {
   dWz: draw(nA, nA + nX), dbz: draw(nA, 1), dWr: draw(nA, nA + nX), dbr: draw(nA, 1), dWhx: draw(nA, nX), dbhx: draw(nA, 1), dWhh: draw(nA, nA), dbhh: draw(nA, 1),
 };
+const peepholes = { Pi: draw(nA, 1), Pf: draw(nA, 1), Po: draw(nA, 1) };
 
 /** What a kernel call returned: every tensor and tape in it, to dispose. */
 function disposables(result: unknown): { dispose(): void }[] {
@@ -33,6 +34,8 @@ const CALLS: readonly (readonly [string, (b: Backend) => unknown])[] = [
   ['rnnSequenceForward', (b) => b.kernels.rnnSequenceForward({ x, a0, ...rnn, ...walk })],
   ['lstmSequenceForward', (b) => b.kernels.lstmSequenceForward({ x, a0, c0, ...lstm, ...walk })],
   ['gruSequenceForward', (b) => b.kernels.gruSequenceForward({ x, a0, ...gru, ...walk })],
+  ['lstmSequenceForward with clip, peepholes and inputForget', (b) => b.kernels.lstmSequenceForward({ x, a0, c0, ...lstm, ...walk, clip: 1, peepholes, inputForget: true })],
+  ['gruSequenceForward with linearBeforeReset: false and clip', (b) => b.kernels.gruSequenceForward({ x, a0, ...gru, ...walk, linearBeforeReset: false, clip: 1 })],
   ['rnnSequenceBackward', (b) => b.kernels.rnnSequenceBackward({ da, tape: tapes.rnn, ...rnn })],
   ['lstmSequenceBackward', (b) => b.kernels.lstmSequenceBackward({ da, tape: tapes.lstm, ...lstm })],
   ['gruSequenceBackward', (b) => b.kernels.gruSequenceBackward({ da, tape: tapes.gru, ...gru })],

@@ -93,6 +93,20 @@ describe('gpujs dispose and errors', () => {
     await backend.disposeAsync();
   });
 
+  it("with { float64: 'reject' } refuses float64 peepholes as it refuses the other arguments", async () => {
+    const backend = await createGpuJsBackend({ mode: requiredMode(), float64: 'reject' });
+    const rng = new RandomState(2);
+    const [nX, nA, m, T] = [3, 5, 4, 2];
+    const f32 = (...shape: number[]): Tensor => rng.randnAs(shape, 'float32');
+    const w = (): Tensor => f32(nA, nA + nX);
+    const b = (): Tensor => f32(nA, 1);
+    const args = { x: f32(nX, m, T), a0: f32(nA, m), c0: f32(nA, m), Wf: w(), bf: b(), Wi: w(), bi: b(), Wc: w(), bc: b(), Wo: w(), bo: b() };
+    const peepholes = { Pi: b(), Pf: rng.randn(nA, 1), Po: b() };
+    expect(() => backend.kernels.lstmSequenceForward({ ...args, peepholes })).toThrow(/^lstmForward\/layersForward: \[gpujs\] peepholes\.Pf is float64 \(in its kernel lstmSequenceForward\)/);
+    expect(backend.memory()).toEqual({ tensors: 0, bytes: 0 });
+    await backend.disposeAsync();
+  });
+
   it('throws a BackendError when a forced mode cannot run here', async () => {
     const unavailable = typeof navigator === 'undefined' || !('gpu' in navigator) ? 'webgpu' : 'headlessgl';
     await expect(createGpuJsBackend({ mode: unavailable })).rejects.toThrow(BackendError);

@@ -1,5 +1,5 @@
 import { disposeCaches, gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from '@rnn/cells';
-import { RandomState, type Tensor } from '@rnn/tensor';
+import { RandomState, tidy, type Tensor } from '@rnn/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpuJsBackend, type GpuJsBackend } from './index.js';
 import { requiredMode } from './testing/expected-mode.js';
@@ -30,6 +30,25 @@ function launchesPerStep(backend: GpuJsBackend, run: (T: number) => { forward: (
   const short = count(20);
   const long = count(40);
   return { forward: (long.forward - short.forward) / 20, backward: (long.backward - short.backward) / 20 };
+}
+
+/**
+ * Launches per time step of one sequence kernel's forward, `forward(x)`, from the difference between
+ * a `T = 40` and a `T = 20` run, after a first run that compiles; whatever a run makes, its tape
+ * included, is disposed by `tidy`.
+ */
+function forwardLaunchesPerStep(backend: GpuJsBackend, rng: RandomState, forward: (x: Tensor) => unknown): number {
+  const count = (T: number): number => {
+    const x = rng.randnAs([nX, m, T], 'float32');
+    const start = backend.stats().launches;
+    tidy(() => {
+      forward(x);
+    });
+    x.dispose();
+    return backend.stats().launches - start;
+  };
+  count(20);
+  return (count(40) - count(20)) / 20;
 }
 
 describe('gpujs launches per time step of a sequence', () => {
@@ -96,6 +115,34 @@ describe('gpujs launches per time step of a sequence', () => {
     console.info(`GRU launches per step: forward ${perStep.forward}, backward ${perStep.backward}`);
     expect(perStep.forward).toBeLessThanOrEqual(3);
     expect(perStep.backward).toBeLessThanOrEqual(4);
+  });
+
+  it('forward-only variants launch no more per step than the plain cell: they are switches and inputs of the same kernels', () => {
+    const rng = new RandomState(10);
+    const k = backend.kernels;
+    const gate = (): Tensor => draw(rng, nA, nA + nX);
+    const bias = (): Tensor => draw(rng, nA, 1);
+    const a0 = draw(rng, nA, m);
+    const rnn = { a0, Waa: draw(rng, nA, nA), Wax: draw(rng, nA, nX), ba: bias() };
+    const lstm = { a0, c0: draw(rng, nA, m), Wf: gate(), bf: bias(), Wi: gate(), bi: bias(), Wc: gate(), bc: bias(), Wo: gate(), bo: bias() };
+    const gru = { a0, Wz: gate(), bz: bias(), Wr: gate(), br: bias(), Whx: draw(rng, nA, nX), bhx: bias(), Whh: draw(rng, nA, nA), bhh: bias() };
+    const peepholes = { Pi: bias(), Pf: bias(), Po: bias() };
+    const lengths = (x: Tensor): number[] => [x.shape[2] ?? 0, 3, 0, (x.shape[2] ?? 0) / 2];
+    const cases: readonly [string, (x: Tensor) => unknown, (x: Tensor) => unknown][] = [
+      ['RNN clip', (x) => k.rnnSequenceForward({ x, ...rnn }), (x) => k.rnnSequenceForward({ x, ...rnn, clip: 1 })],
+      ['LSTM clip', (x) => k.lstmSequenceForward({ x, ...lstm }), (x) => k.lstmSequenceForward({ x, ...lstm, clip: 1 })],
+      ['LSTM peepholes', (x) => k.lstmSequenceForward({ x, ...lstm }), (x) => k.lstmSequenceForward({ x, ...lstm, peepholes })],
+      ['LSTM inputForget', (x) => k.lstmSequenceForward({ x, ...lstm }), (x) => k.lstmSequenceForward({ x, ...lstm, inputForget: true })],
+      ['LSTM all three, lengths', (x) => k.lstmSequenceForward({ x, ...lstm, lengths: lengths(x) }), (x) => k.lstmSequenceForward({ x, ...lstm, clip: 1, peepholes, inputForget: true, lengths: lengths(x) })],
+      ['GRU clip', (x) => k.gruSequenceForward({ x, ...gru }), (x) => k.gruSequenceForward({ x, ...gru, clip: 1 })],
+      ['GRU linearBeforeReset: false', (x) => k.gruSequenceForward({ x, ...gru }), (x) => k.gruSequenceForward({ x, ...gru, linearBeforeReset: false })],
+      ['GRU both, reverse', (x) => k.gruSequenceForward({ x, ...gru, reverse: true }), (x) => k.gruSequenceForward({ x, ...gru, linearBeforeReset: false, clip: 1, reverse: true })],
+    ];
+    for (const [label, plain, variant] of cases) {
+      const perStep = { plain: forwardLaunchesPerStep(backend, rng, plain), variant: forwardLaunchesPerStep(backend, rng, variant) };
+      console.info(`${label}: ${perStep.variant} forward launches per step (the plain cell ${perStep.plain})`);
+      expect(perStep.variant, label).toBeLessThanOrEqual(perStep.plain);
+    }
   });
 
   it('RNN: at most 2 forward and 3 backward, whatever the length', () => {

@@ -51,6 +51,24 @@ describe('gpujs sequence tapes', () => {
     cpu.dispose();
   });
 
+  it('refuses the backward of a forward-only variant, naming the public functions and the options, before any work', () => {
+    const peepholes = { Pi: draw(nA, 1), Pf: draw(nA, 1), Po: draw(nA, 1) };
+    const lstmTape = gpu.kernels.lstmSequenceForward({ ...lstm, clip: 3, peepholes, inputForget: true }).tape;
+    const gruTape = gpu.kernels.gruSequenceForward({ ...gru, linearBeforeReset: false }).tape;
+    const rnnTape = gpu.kernels.rnnSequenceForward({ ...rnn, clip: 3 }).tape;
+    const before = gpu.memory();
+    expect(lstmBackward(gpu, lstmTape)).toThrow(/^lstmBackward\/layersBackward: \[gpujs\] the forward ran with clip, peepholes, inputForget, which has no backward/);
+    expect(() => gpu.kernels.gruSequenceBackward({ da, tape: gruTape, Wz: gru.Wz, Wr: gru.Wr, Whx: gru.Whx, Whh: gru.Whh }))
+      .toThrow(/^gruBackward\/layersBackward: \[gpujs\] the forward ran with linearBeforeReset: false, which has no backward/);
+    expect(() => gpu.kernels.rnnSequenceBackward({ da, tape: rnnTape, Waa: rnn.Waa, Wax: rnn.Wax })).toThrow(/^rnnBackward\/layersBackward: \[gpujs\] the forward ran with clip,/);
+    expect(gpu.memory()).toEqual(before);
+    const plain = gpu.kernels.gruSequenceForward({ ...gru, linearBeforeReset: true });
+    const g = gpu.kernels.gruSequenceBackward({ da, tape: plain.tape, Wz: gru.Wz, Wr: gru.Wr, Whx: gru.Whx, Whh: gru.Whh });
+    expect(g.dWz.shape, 'linearBeforeReset: true is the plain cell, which has a backward').toEqual([nA, nA + nX]);
+    for (const t of [...Object.values(g), ...Object.values(peepholes)]) t.dispose();
+    for (const tape of [lstmTape, gruTape, rnnTape, plain.tape]) tape.dispose();
+  });
+
   it('refuses a disposed tape, naming the kernel; disposing twice does nothing', () => {
     const { tape } = gpu.kernels.lstmSequenceForward(lstm);
     tape.dispose();

@@ -1,6 +1,7 @@
-import { BackendError, track, type Backend, type DType, type SequenceTape } from '@rnn/tensor';
+import { BackendError, checkHasBackward, track, type Backend, type DType, type SequenceTape } from '@rnn/tensor';
 import type { DeviceBuffer } from './device-buffer.js';
 import type { BufferSlice, GpuContext } from './gpu-context.js';
+import { publicName } from './public-names.js';
 
 /** Sizes of the sequence a tape was recorded on: `x (nX, m, T)`, states `(nA, m)`. */
 export interface SequenceSizes {
@@ -14,11 +15,13 @@ export interface SequenceSizes {
 /**
  * How a sequence forward walked its steps, which its backward walks back: from the last step to
  * the first when `reverse`, and with per-example `lengths` `(m)` on the device (float32), or null
- * when every example ran every step.
+ * when every example ran every step. `forwardOnly` names the forward-only options it ran with
+ * (`clip`, `peepholes`…, from `forwardOnlyOptions`), which its backward refuses; empty for none.
  */
 export interface DeviceWalk {
   readonly reverse: boolean;
   readonly lengths: DeviceBuffer | null;
+  readonly forwardOnly: readonly string[];
 }
 
 /**
@@ -123,7 +126,8 @@ export class GruTape extends DeviceTape {
 /**
  * `tape` as a tape of `kind` made by `backend` for the backward `fn` (`lstmSequenceBackward` reads
  * what `lstmSequenceForward` recorded), or a `BackendError` naming `fn` when it comes from another
- * backend or sequence kind, or was disposed.
+ * backend or sequence kind, or was disposed; or naming the public functions that reach `fn` when its
+ * forward ran with forward-only options (`clip`, `peepholes`…), which have no backward.
  */
 export function openTape<T extends DeviceTape>(fn: string, tape: SequenceTape, kind: abstract new (...args: never[]) => T, backend: Backend): T {
   const forward = fn.replace('Backward', 'Forward');
@@ -131,6 +135,7 @@ export function openTape<T extends DeviceTape>(fn: string, tape: SequenceTape, k
     throw new BackendError(fn, 'gpujs', `the tape was not made by this backend's ${forward}: pass the tape that call returned`);
   }
   if (tape.isDisposed) throw new BackendError(fn, 'gpujs', `the tape was disposed: run ${forward} again, and dispose its tape after the backward`);
+  checkHasBackward(publicName(fn), 'gpujs', tape.walk.forwardOnly);
   return tape;
 }
 

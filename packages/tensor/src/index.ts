@@ -17,7 +17,15 @@ export {
   NoBackendError,
   BackendError,
 } from './errors.js';
-export { checkConcatFlat, checkLengths, checkMaskColumns, checkSliceFlat } from './kernel-checks.js';
+export {
+  checkConcatFlat,
+  checkHasBackward,
+  checkLengths,
+  checkMaskColumns,
+  checkSliceFlat,
+  forwardOnlyOptions,
+  type ForwardOnlyArgs,
+} from './kernel-checks.js';
 export { setBackend, getBackend, resolveBackend, type BackendOptions } from './backend-registry.js';
 export { sigmoid, tanh, tanhFromSigmoid, sigmoidGradFromOutput, tanhGradFromOutput } from './scalar-math.js';
 export { DataId, type Backend, type Kernels, type KernelName, type MemoryInfo } from './backend.js';

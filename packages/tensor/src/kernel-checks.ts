@@ -1,11 +1,11 @@
 import { formatShape, sizeOf } from './dtype.js';
-import { DTypeMismatchError, InvalidArgumentError } from './errors.js';
+import { BackendError, DTypeMismatchError, InvalidArgumentError } from './errors.js';
 import type { Tensor } from './tensor.js';
 
 /*
- * Checks a backend runs before the flat kernels and the sequence walk, so that every backend
- * refuses the same bad input with the same typed error before any work. `fn` is the name the
- * error gives: the kernel, or the public functions that reach it.
+ * Checks a backend runs before the flat kernels, the sequence walk and a sequence backward, so
+ * that every backend refuses the same bad input with the same typed error before any work. `fn` is
+ * the name the error gives: the kernel, or the public functions that reach it.
  */
 
 /** Whether `shape` is a list of non-negative integers. */
@@ -66,4 +66,40 @@ export function checkLengths(fn: string, lengths: readonly number[] | undefined,
     const got = Array.isArray(lengths) ? `[${lengths.join(', ')}]` : typeof lengths;
     throw new InvalidArgumentError(fn, 'lengths', `must be ${m} integers in [0, ${T}], one per example of x (n_x, ${m}, ${T}), got ${got}`);
   }
+}
+
+/** The forward-only options of a sequence forward, as `forwardOnlyOptions` reads them from its arguments. */
+export interface ForwardOnlyArgs {
+  /** ONNX's `clip` (`ClipOption`). */
+  readonly clip?: number | undefined;
+  /** The LSTM's peephole weights (`LstmPeepholes`). */
+  readonly peepholes?: unknown;
+  /** The LSTM's `ft = 1 − it`. */
+  readonly inputForget?: boolean | undefined;
+  /** The GRU's reset gate after the recurrent product; only `false` is forward only. */
+  readonly linearBeforeReset?: boolean | undefined;
+}
+
+/**
+ * Names of the forward-only options set in a sequence forward's `args` (`clip`, `peepholes`,
+ * `inputForget`, `linearBeforeReset: false`), in that order; empty for none. A backend keeps them
+ * with the tape and `checkHasBackward` refuses the backward over it.
+ */
+export function forwardOnlyOptions(args: ForwardOnlyArgs): string[] {
+  const out: string[] = [];
+  if (args.clip !== undefined) out.push('clip');
+  if (args.peepholes !== undefined) out.push('peepholes');
+  if (args.inputForget === true) out.push('inputForget');
+  if (args.linearBeforeReset === false) out.push('linearBeforeReset: false');
+  return out;
+}
+
+/**
+ * The sequence backward `fn` of `backend` over a tape whose forward ran with the options
+ * `forwardOnly` (from `forwardOnlyOptions`): allowed only when there are none.
+ *
+ * @throws BackendError naming the options otherwise: they have no backward.
+ */
+export function checkHasBackward(fn: string, backend: string, forwardOnly: readonly string[]): void {
+  if (forwardOnly.length > 0) throw new BackendError(fn, backend, `the forward ran with ${forwardOnly.join(', ')}, which has no backward here (a forward-only option for imported models)`);
 }

@@ -1,5 +1,6 @@
 import {
   BackendError,
+  forwardOnlyOptions,
   type DataArray,
   type LstmSequenceBackwardArgs,
   type LstmSequenceBackwardResult,
@@ -11,7 +12,7 @@ import {
 import { CpuTape, type CpuContext } from '../cpu-context.js';
 import { ResidentArrays, type ArraySource, type ResidentPool } from '../engine/resident.js';
 import { Workspace } from '../engine/workspace.js';
-import { forwardOnlyOptions, sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
+import { sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
 import { concatWeightGradient } from './weight-gradient.js';
 
 /**

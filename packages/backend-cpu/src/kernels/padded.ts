@@ -31,16 +31,6 @@ export function sequenceDims(
   return { nX, nA, m, T, mp: padBatch(m), reverse: walk.reverse === true, lengths: walk.lengths === undefined ? undefined : [...walk.lengths], forwardOnly };
 }
 
-/** Names of the forward-only options set in `args`, in a stable order. */
-export function forwardOnlyOptions(args: { readonly clip?: number | undefined; readonly peepholes?: unknown; readonly inputForget?: boolean | undefined; readonly linearBeforeReset?: boolean | undefined }): string[] {
-  const out: string[] = [];
-  if (args.clip !== undefined) out.push('clip');
-  if (args.peepholes !== undefined) out.push('peepholes');
-  if (args.inputForget === true) out.push('inputForget');
-  if (args.linearBeforeReset === false) out.push('linearBeforeReset: false');
-  return out;
-}
-
 /** The time index of the `s`-th step walked. */
 export function timeOf(d: SequenceDims, s: number): number {
   return d.reverse ? d.T - 1 - s : s;

@@ -1,5 +1,6 @@
 import {
   BackendError,
+  forwardOnlyOptions,
   type DataArray,
   type RnnSequenceBackwardArgs,
   type RnnSequenceBackwardResult,
@@ -11,7 +12,7 @@ import {
 import { CpuTape, type CpuContext } from '../cpu-context.js';
 import { ResidentArrays, type ArraySource, type ResidentPool } from '../engine/resident.js';
 import { Workspace } from '../engine/workspace.js';
-import { forwardOnlyOptions, sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
+import { sequenceDims, timeOf, unpadBlock, type SequenceDims } from './padded.js';
 import { concatWeightGradient } from './weight-gradient.js';
 
 /** The arrays an RNN sequence forward keeps, padded and time major: `xs (T, n_x, mp)` in time order and `h (T+1, n_a, mp)` in the order the steps were walked, slot 0 `a0`. */

@@ -89,19 +89,31 @@ function lengthsFor(m: number, T: number): number[] {
   return Array.from({ length: m }, (_, j) => T - (j % (T + 1)));
 }
 
+/**
+ * Seeded float32 inputs of one layer of every cell: `x (nX, m, T)`, `a0` and `c0 (nA, m)`, and each
+ * cell's weights (recurrent and input weights at half scale, as in `compareSequences`); `draw` draws more.
+ */
+function drawLayer(seed: number, nX: number, nA: number, m: number, T: number) {
+  const r = new RandomState(seed);
+  const draw = (...shape: number[]): Tensor => r.randnAs(shape, 'float32');
+  const half = (...shape: number[]): Tensor => Tensor.fromHost(draw(...shape).dataSync().map((v) => v / 2), shape, 'float32');
+  const w = (): Tensor => half(nA, nA + nX);
+  const bias = (): Tensor => draw(nA, 1);
+  return {
+    draw,
+    x: draw(nX, m, T), a0: draw(nA, m), c0: draw(nA, m),
+    rnn: { Waa: half(nA, nA), Wax: half(nA, nX), ba: bias() },
+    lstm: { Wf: w(), bf: bias(), Wi: w(), bi: bias(), Wc: w(), bc: bias(), Wo: w(), bo: bias() },
+    gru: { Wz: w(), bz: bias(), Wr: w(), br: bias(), Whx: half(nA, nX), bhx: bias(), Whh: half(nA, nA), bhh: bias() },
+  };
+}
+
 /** Every cell's sequence kernels walking with per-example lengths, forward and in reverse, forward and backward. */
 async function compareWalks(cpu: Backend, gpu: Backend): Promise<VectorResult[]> {
   const results: VectorResult[] = [];
   for (const [nX, nA, , m, T] of SEQUENCE_SIZES.filter(([, , , m]) => m > 1)) {
-    const r = new RandomState(7000 + nX * 10 + nA);
-    const d = (...shape: number[]): Tensor => r.randnAs(shape, 'float32');
-    const half = (...shape: number[]): Tensor => Tensor.fromHost(d(...shape).dataSync().map((v) => v / 2), shape, 'float32');
-    const w = (): Tensor => half(nA, nA + nX);
-    const bias = (): Tensor => d(nA, 1);
-    const [x, a0, c0, da] = [d(nX, m, T), d(nA, m), d(nA, m), d(nA, m, T)];
-    const rnn = { Waa: half(nA, nA), Wax: half(nA, nX), ba: bias() };
-    const lstm = { Wf: w(), bf: bias(), Wi: w(), bi: bias(), Wc: w(), bc: bias(), Wo: w(), bo: bias() };
-    const gru = { Wz: w(), bz: bias(), Wr: w(), br: bias(), Whx: half(nA, nX), bhx: bias(), Whh: half(nA, nA), bhh: bias() };
+    const { draw, x, a0, c0, rnn, lstm, gru } = drawLayer(7000 + nX * 10 + nA, nX, nA, m, T);
+    const da = draw(nA, m, T);
     for (const walk of [{ lengths: lengthsFor(m, T) }, { reverse: true, lengths: lengthsFor(m, T) }] as SequenceOptions[]) {
       const label = `n_x=${nX} n_a=${nA} m=${m} T_x=${T} ${walk.reverse === true ? 'reverse, ' : ''}lengths ${walk.lengths?.join(' ')}`;
       results.push(...(await compare(`rnnSequence walk ${label}`, 'gradients', (b) => {
@@ -121,6 +133,43 @@ async function compareWalks(cpu: Backend, gpu: Backend): Promise<VectorResult[]>
   return results;
 }
 
+/**
+ * The forward-only variants — `clip`, the LSTM's `peepholes` and `inputForget`, the GRU's
+ * `linearBeforeReset: false` — alone and combined, walking forward and in reverse with per-example
+ * lengths: the states and the first and last time steps' tensors.
+ */
+async function compareVariants(cpu: Backend, gpu: Backend): Promise<VectorResult[]> {
+  const results: VectorResult[] = [];
+  for (const [nX, nA, , m, T] of SEQUENCE_SIZES.filter(([, , , m]) => m > 1)) {
+    const { draw, x, a0, c0, rnn, lstm, gru } = drawLayer(8000 + nX * 10 + nA, nX, nA, m, T);
+    const peepholes = { Pi: draw(nA, 1), Pf: draw(nA, 1), Po: draw(nA, 1) };
+    const clip = 0.75;
+    const lstmVariants = [{ clip }, { peepholes }, { inputForget: true }, { clip, peepholes, inputForget: true }];
+    const gruVariants = [{ linearBeforeReset: false }, { clip }, { linearBeforeReset: false, clip }];
+    const ends = (steps: readonly object[]): Outputs => ({ ...prefixed('steps[0].', { ...steps[0] }), ...prefixed('steps[T-1].', { ...steps[T - 1] }) });
+    for (const walk of [{}, { reverse: true, lengths: lengthsFor(m, T) }] as SequenceOptions[]) {
+      const label = `n_x=${nX} n_a=${nA} m=${m} T_x=${T}${walk.lengths === undefined ? '' : ` reverse, lengths ${walk.lengths.join(' ')}`}`;
+      results.push(...(await compare(`rnnSequenceForward clip ${label}`, 'values', (b) => {
+        const f = b.kernels.rnnSequenceForward({ x, a0, ...rnn, ...walk, clip });
+        return { a: f.a, ...ends(f.steps) };
+      }, cpu, gpu, T)));
+      for (const v of lstmVariants) {
+        results.push(...(await compare(`lstmSequenceForward ${Object.keys(v).join(', ')} ${label}`, 'values', (b) => {
+          const f = b.kernels.lstmSequenceForward({ x, a0, c0, ...lstm, ...walk, ...v });
+          return { a: f.a, c: f.c, ...ends(f.steps) };
+        }, cpu, gpu, T)));
+      }
+      for (const v of gruVariants) {
+        results.push(...(await compare(`gruSequenceForward ${Object.entries(v).map(([k, value]) => `${k}: ${value}`).join(', ')} ${label}`, 'values', (b) => {
+          const f = b.kernels.gruSequenceForward({ x, a0, ...gru, ...walk, ...v });
+          return { a: f.a, ...ends(f.steps) };
+        }, cpu, gpu, T)));
+      }
+    }
+  }
+  return results;
+}
+
 /** `tensors` under keys that start with `prefix`. */
 function prefixed(prefix: string, tensors: Readonly<Record<string, Tensor>>): Outputs {
   return Object.fromEntries(Object.entries(tensors).map(([key, t]) => [prefix + key, t]));
@@ -129,9 +178,9 @@ function prefixed(prefix: string, tensors: Readonly<Record<string, Tensor>>): Ou
 /**
  * The browser half of the conformance check: creates the CPU backend and a gpujs backend in
  * `mode`, runs the time-axis and flat kernels, each cell kernel forward and backward on the
- * conformance sizes, each sequence kernel on the sequence sizes and every cell's sequence kernels
- * walking with per-example lengths, forward and in reverse, and compares every output within the
- * gpujs tolerances.
+ * conformance sizes, each sequence kernel on the sequence sizes, every cell's sequence kernels
+ * walking with per-example lengths, forward and in reverse, and their forward-only variants, and
+ * compares every output within the gpujs tolerances.
  */
 export async function runBrowserVectors(mode: RequestedMode): Promise<BrowserReport> {
   const cpu = createCpuBackend();
@@ -186,6 +235,7 @@ export async function runBrowserVectors(mode: RequestedMode): Promise<BrowserRep
   }
   results.push(...(await compareSequences(cpu, gpu)));
   results.push(...(await compareWalks(cpu, gpu)));
+  results.push(...(await compareVariants(cpu, gpu)));
   if (gpu.mode === 'webgpu') {
     const pending = gpu.kernels.add(x, x);
     let thrown: unknown = null;

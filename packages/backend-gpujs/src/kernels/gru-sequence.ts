@@ -61,21 +61,45 @@ function gruStackKernel(
  * projection `zx (4nA, m, T)`, whose last block is `Whx·x + bhx`:
  * `hct = tanh(zx[3nA + r, c, t] + rt ⊙ hh)`, `aNext = (1 − zt) ⊙ hct + zt ⊙ aPrev`. With `masked = 1`,
  * an example whose length `len[c] ≤ t` keeps `aPrev`.
+ *
+ * ONNX's forward-only options: `clipped = 1` clamps the candidate's pre-activation to `[−clip, clip]`;
+ * `resetAfter = 0` (`linear_before_reset = 0`) applies the reset gate before the recurrent product,
+ * with `g = [zt; rt]` `(2, nA, m)`: `hh = Whh·(rt ⊙ aPrev) + bhh` (`bhh` is `zx`'s third block, whose
+ * input weights are zero), `hct = tanh(zx[3nA + r, c, t] + hh)`, and the output `[hct; aNext; hh]` `(3, nA, m)`.
  */
 function gruStateKernel(
-  this: KernelThis<{ nA: number; m: number; T: number; masked: number }>,
-  g: DeviceArray, gOff: number, zx: DeviceArray, zxOff: number, aPrev: DeviceArray, aPrevOff: number, len: DeviceArray, lenOff: number, t: number,
+  this: KernelThis<{ nA: number; m: number; T: number; masked: number; clipped: number; resetAfter: number }>,
+  g: DeviceArray, gOff: number, zx: DeviceArray, zxOff: number, aPrev: DeviceArray, aPrevOff: number, len: DeviceArray, lenOff: number,
+  Whh: DeviceArray, WhhOff: number, t: number, clip: number,
 ): number {
   const m = this.constants.m;
-  const n = this.constants.nA * m;
+  const nA = this.constants.nA;
+  const n = nA * m;
   const part = Math.floor((this.thread.x + 0.5) / n);
   const i = this.thread.x - part * n;
-  const hct = tanhOf(zx[zxOff + (3 * n + i) * this.constants.T + t]! + g[gOff + n + i]! * g[gOff + 2 * n + i]!);
+  const r = Math.floor((i + 0.5) / m);
+  const col = i - r * m;
+  let pre = zx[zxOff + (3 * n + i) * this.constants.T + t]!;
+  if (this.constants.resetAfter === 1) {
+    pre += g[gOff + n + i]! * g[gOff + 2 * n + i]!;
+  } else {
+    let hh = zx[zxOff + (2 * n + i) * this.constants.T + t]!;
+    for (let k = 0; k < nA; k++) {
+      hh += Whh[WhhOff + r * nA + k]! * g[gOff + n + k * m + col]! * aPrev[aPrevOff + k * m + col]!;
+    }
+    if (part === 2) {
+      return hh;
+    }
+    pre += hh;
+  }
+  if (this.constants.clipped === 1) {
+    pre = Math.min(Math.max(pre, -clip), clip);
+  }
+  const hct = tanhOf(pre);
   if (part === 0) {
     return hct;
   }
   if (this.constants.masked === 1) {
-    const col = i - Math.floor((i + 0.5) / m) * m;
     if (t >= len[lenOff + col]!) {
       return aPrev[aPrevOff + i]!;
     }
@@ -84,9 +108,12 @@ function gruStateKernel(
   return (1 - z) * hct + z * aPrev[aPrevOff + i]!;
 }
 
-/** `gruStateKernel` for `T` steps, to run on `[g, zx, aPrev, len, t]`. */
-function gruStateDef(nA: number, m: number, T: number, masked: boolean): KernelDef {
-  return { name: 'gruState', source: KERNEL_SOURCES.gruStateKernel, size: 2 * nA * m, constants: { nA, m, T, masked: masked ? 1 : 0 } } satisfies KernelDefOf<typeof gruStateKernel>;
+/** `gruStateKernel` for `T` steps, to run on `[g, zx, aPrev, len, Whh, t, clip]`, with the forward-only options `clip` and `resetAfter` false. */
+function gruStateDef(nA: number, m: number, T: number, masked: boolean, variant: { readonly clipped: boolean; readonly resetAfter: boolean }): KernelDef {
+  return {
+    name: 'gruState', source: KERNEL_SOURCES.gruStateKernel, size: (variant.resetAfter ? 2 : 3) * nA * m,
+    constants: { nA, m, T, masked: masked ? 1 : 0, clipped: variant.clipped ? 1 : 0, resetAfter: variant.resetAfter ? 1 : 0 },
+  } satisfies KernelDefOf<typeof gruStateKernel>;
 }
 
 /**
@@ -98,6 +125,10 @@ function gruStateDef(nA: number, m: number, T: number, masked: boolean): KernelD
  * `[hct; a]` joined `(2nA·m, T)` (about one launch per five steps), which `a` views — or, with
  * `lengths`, a copy with the steps that did not run zeroed (one launch). `steps[t]` view `x` time
  * first, time step `t`'s activations and the state carried after it.
+ *
+ * ONNX's forward-only options take no launch more: `clip` is a switch of both kernels;
+ * `linearBeforeReset: false` leaves `hh` out of the gates (`[zt; rt]`) and the state kernel computes
+ * `hh = Whh·(rt ⊙ a⟨before⟩) + bhh` itself, giving `[hct; a⟨t⟩; hh]`. Their tape refuses the backward.
  */
 export function gruSequenceForward(ctx: GpuContext, p: GruSequenceForwardArgs): GruSequenceForwardResult {
   const [nX = 0, m = 0, T = 0] = p.x.shape;
@@ -111,7 +142,9 @@ export function gruSequenceForward(ctx: GpuContext, p: GruSequenceForwardArgs): 
   const W = ctx.run({ name: 'gruStack', source: KERNEL_SOURCES.gruStackKernel, size: 4 * nA * K, constants: { nA, nX } } satisfies KernelDefOf<typeof gruStackKernel>, [p.Wz, p.Wr, p.Whh, p.Whx]);
   const b = joinTime(ctx, [p.bz, p.br, p.bhh, p.bhx].map((bias) => wholePart(bias, nA)), 1);
   const zx = affine(ctx, 'gruInputProjection', W, p.x, b, { R: 4 * nA, n: nX, M: m * T, ld: K, col0: nA });
-  const recurrence: Recurrence = { name: 'gruGates', W, zx, R: 3 * nA, nA, m, T, ld: K, tanhRows: [0, 0], idFrom: 2 * nA };
+  const resetAfter = p.linearBeforeReset !== false;
+  const recurrence: Recurrence = { name: 'gruGates', W, zx, R: (resetAfter ? 3 : 2) * nA, nA, m, T, ld: K, tanhRows: [0, 0], idFrom: 2 * nA, clip: p.clip };
+  const stateDef = gruStateDef(nA, m, T, walk.lengths !== null, { clipped: p.clip !== undefined, resetAfter });
   const gates = new Array<DeviceBuffer>(T);
   const states = new Array<DeviceBuffer>(T);
   for (let s = 0; s < T; s++) {
@@ -120,7 +153,7 @@ export function gruSequenceForward(ctx: GpuContext, p: GruSequenceForwardArgs): 
     const aPrev = before === undefined ? p.a0 : { buffer: before, offset: n };
     const g = recurrentGates(ctx, recurrence, aPrev, t);
     gates[t] = g;
-    states[t] = ctx.run(gruStateDef(nA, m, T, walk.lengths !== null), [g, zx, aPrev, lengthsInput(walk, g), t]);
+    states[t] = ctx.run(stateDef, [g, zx, aPrev, lengthsInput(walk, g), p.Whh, t, p.clip ?? 0]);
   }
   const all = joinTime(ctx, states.map((state) => wholePart(state, 1)), 2 * n);
   const tape = new GruTape(ctx, { nX, nA, m, T, dtype }, walk, ctx.hold(p.x), ctx.hold(p.a0), all, gates);
@@ -130,7 +163,7 @@ export function gruSequenceForward(ctx: GpuContext, p: GruSequenceForwardArgs): 
       xt: ctx.view(xSteps, t * nX * m, [nX, m], dtype),
       zt: ctx.view(g, 0, shape, dtype),
       rt: ctx.view(g, n, shape, dtype),
-      hh: ctx.view(g, 2 * n, shape, dtype),
+      hh: resetAfter ? ctx.view(g, 2 * n, shape, dtype) : ctx.view(state, 2 * n, shape, dtype),
       hct: ctx.view(state, 0, shape, dtype),
       aNext: ctx.view(state, n, shape, dtype),
     };

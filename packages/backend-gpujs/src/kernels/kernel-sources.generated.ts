@@ -248,17 +248,36 @@ export const KERNEL_SOURCES = {
     }
     return Whx[WhxOff + r * nX + k - nA];
 }`,
-  gruStateKernel: `function gruStateKernel(g, gOff, zx, zxOff, aPrev, aPrevOff, len, lenOff, t) {
+  gruStateKernel: `function gruStateKernel(g, gOff, zx, zxOff, aPrev, aPrevOff, len, lenOff, Whh, WhhOff, t, clip) {
     const m = this.constants.m;
-    const n = this.constants.nA * m;
+    const nA = this.constants.nA;
+    const n = nA * m;
     const part = Math.floor((this.thread.x + 0.5) / n);
     const i = this.thread.x - part * n;
-    const hct = tanhOf(zx[zxOff + (3 * n + i) * this.constants.T + t] + g[gOff + n + i] * g[gOff + 2 * n + i]);
+    const r = Math.floor((i + 0.5) / m);
+    const col = i - r * m;
+    let pre = zx[zxOff + (3 * n + i) * this.constants.T + t];
+    if (this.constants.resetAfter === 1) {
+        pre += g[gOff + n + i] * g[gOff + 2 * n + i];
+    }
+    else {
+        let hh = zx[zxOff + (2 * n + i) * this.constants.T + t];
+        for (let k = 0; k < nA; k++) {
+            hh += Whh[WhhOff + r * nA + k] * g[gOff + n + k * m + col] * aPrev[aPrevOff + k * m + col];
+        }
+        if (part === 2) {
+            return hh;
+        }
+        pre += hh;
+    }
+    if (this.constants.clipped === 1) {
+        pre = Math.min(Math.max(pre, -clip), clip);
+    }
+    const hct = tanhOf(pre);
     if (part === 0) {
         return hct;
     }
     if (this.constants.masked === 1) {
-        const col = i - Math.floor((i + 0.5) / m) * m;
         if (t >= len[lenOff + col]) {
             return aPrev[aPrevOff + i];
         }
@@ -422,28 +441,40 @@ export const KERNEL_SOURCES = {
         z += Wb[WbOff + r * K + nA + k] * xt[xtOff + k * m + c];
     return sigmoid(z);
 }`,
-  lstmStateKernel: `function lstmStateKernel(fi, fiOff, co, coOff, cPrev, cPrevOff, aPrev, aPrevOff, len, lenOff, t) {
+  lstmStateKernel: `function lstmStateKernel(fi, fiOff, co, coOff, cPrev, cPrevOff, aPrev, aPrevOff, len, lenOff, P, POff, t, clip) {
     const m = this.constants.m;
     const n = this.constants.nA * m;
-    const half = Math.floor((this.thread.x + 0.5) / n);
-    const i = this.thread.x - half * n;
-    if (this.constants.masked === 1) {
+    const part = Math.floor((this.thread.x + 0.5) / n);
+    const i = this.thread.x - part * n;
+    if (this.constants.masked === 1 && part < 2) {
         const col = i - Math.floor((i + 0.5) / m) * m;
         if (t >= len[lenOff + col]) {
-            if (half === 0) {
+            if (part === 0) {
                 return cPrev[cPrevOff + i];
             }
             return aPrev[aPrevOff + i];
         }
     }
     const c = fi[fiOff + i] * cPrev[cPrevOff + i] + fi[fiOff + n + i] * co[coOff + i];
-    if (half === 0) {
+    if (part === 0) {
         return c;
     }
-    return co[coOff + n + i] * tanhOf(c);
+    let o = co[coOff + n + i];
+    if (this.constants.peep === 1) {
+        o += P[POff + 2 * this.constants.nA + Math.floor((i + 0.5) / m)] * c;
+        if (this.constants.clipped === 1) {
+            o = Math.min(Math.max(o, -clip), clip);
+        }
+        o = sigmoid(o);
+        if (part === 2) {
+            return o;
+        }
+    }
+    return o * tanhOf(c);
 }`,
-  recurrentGatesKernel: `function recurrentGatesKernel(W, WOff, zx, zxOff, aPrev, aPrevOff, len, lenOff, t) {
+  recurrentGatesKernel: `function recurrentGatesKernel(W, WOff, zx, zxOff, aPrev, aPrevOff, len, lenOff, cPrev, cPrevOff, P, POff, t, clip) {
     const m = this.constants.m;
+    const nA = this.constants.nA;
     const j = Math.floor((this.thread.x + 0.5) / m);
     const c = this.thread.x - j * m;
     if (this.constants.masked === 1) {
@@ -451,15 +482,28 @@ export const KERNEL_SOURCES = {
             return aPrev[aPrevOff + j * m + c];
         }
     }
-    let z = zx[zxOff + this.thread.x * this.constants.T + t];
-    for (let k = 0; k < this.constants.nA; k++) {
-        z += W[WOff + j * this.constants.ld + k] * aPrev[aPrevOff + k * m + c];
+    let row = j;
+    if (this.constants.coupled === 1 && j < nA) {
+        row = j + nA;
     }
-    if (j >= this.constants.idFrom) {
+    let z = zx[zxOff + (row * m + c) * this.constants.T + t];
+    for (let k = 0; k < nA; k++) {
+        z += W[WOff + row * this.constants.ld + k] * aPrev[aPrevOff + k * m + c];
+    }
+    if (row >= this.constants.idFrom) {
         return z;
     }
-    if (j >= this.constants.tanhFrom && j < this.constants.tanhTo) {
+    if (this.constants.peep === 1 && row < 2 * nA) {
+        z += P[POff + row] * cPrev[cPrevOff + (row - Math.floor((row + 0.5) / nA) * nA) * m + c];
+    }
+    if (this.constants.clipped === 1) {
+        z = Math.min(Math.max(z, -clip), clip);
+    }
+    if (row >= this.constants.tanhFrom && row < this.constants.tanhTo) {
         return tanhOf(z);
+    }
+    if (row !== j) {
+        return 1 - sigmoid(z);
     }
     return sigmoid(z);
 }`,

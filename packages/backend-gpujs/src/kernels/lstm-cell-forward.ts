@@ -53,38 +53,58 @@ function lstmGatePairKernel(
  * The new state from the gates, `[cNext; aNext]` `(2, nA, m)`, with `fi = [ft; it]` and
  * `co = [cct; ot]`: `cNext = ft ⊙ cPrev + it ⊙ cct`, `aNext = ot ⊙ tanh(cNext)` (recomputed, not read back).
  * With `masked = 1`, an example whose length `len[c] ≤ t` keeps its state `[cPrev; aPrev]`.
+ * With `peep = 1` (ONNX's peepholes, forward only) `co`'s second block holds the output gate's
+ * pre-activation `zo` and the output is `[cNext; aNext; ot]` `(3, nA, m)`:
+ * `ot = σ(zo + Po ⊙ cNext)` with `Po = P[2nA:]` `(nA)`, clamped to `[−clip, clip]` first when `clipped = 1`.
  */
 function lstmStateKernel(
-  this: KernelThis<{ nA: number; m: number; masked: number }>,
+  this: KernelThis<{ nA: number; m: number; masked: number; peep: number; clipped: number }>,
   fi: DeviceArray, fiOff: number, co: DeviceArray, coOff: number, cPrev: DeviceArray, cPrevOff: number,
-  aPrev: DeviceArray, aPrevOff: number, len: DeviceArray, lenOff: number, t: number,
+  aPrev: DeviceArray, aPrevOff: number, len: DeviceArray, lenOff: number, P: DeviceArray, POff: number, t: number, clip: number,
 ): number {
   const m = this.constants.m;
   const n = this.constants.nA * m;
-  const half = Math.floor((this.thread.x + 0.5) / n);
-  const i = this.thread.x - half * n;
-  if (this.constants.masked === 1) {
+  const part = Math.floor((this.thread.x + 0.5) / n);
+  const i = this.thread.x - part * n;
+  if (this.constants.masked === 1 && part < 2) {
     const col = i - Math.floor((i + 0.5) / m) * m;
     if (t >= len[lenOff + col]!) {
-      if (half === 0) {
+      if (part === 0) {
         return cPrev[cPrevOff + i]!;
       }
       return aPrev[aPrevOff + i]!;
     }
   }
   const c = fi[fiOff + i]! * cPrev[cPrevOff + i]! + fi[fiOff + n + i]! * co[coOff + i]!;
-  if (half === 0) {
+  if (part === 0) {
     return c;
   }
-  return co[coOff + n + i]! * tanhOf(c);
+  let o = co[coOff + n + i]!;
+  if (this.constants.peep === 1) {
+    o += P[POff + 2 * this.constants.nA + Math.floor((i + 0.5) / m)]! * c;
+    if (this.constants.clipped === 1) {
+      o = Math.min(Math.max(o, -clip), clip);
+    }
+    o = sigmoid(o);
+    if (part === 2) {
+      return o;
+    }
+  }
+  return o * tanhOf(c);
 }
 
 /**
- * The new state `[cNext; aNext]` `(2, nA, m)` from the gates, to run on `[[ft; it], [cct; ot], cPrev, aPrev, len, t]`;
- * `masked` keeps the state of the examples whose length `len` is at most `t`.
+ * The new state `[cNext; aNext]` `(2, nA, m)` from the gates, to run on `[[ft; it], [cct; ot], cPrev, aPrev, len, P, t, clip]`;
+ * `masked` keeps the state of the examples whose length `len` is at most `t`. With `peepholes` the
+ * second input holds `[cct; zo]`, `P = [Pf; Pi; Po]` and the output is `[cNext; aNext; ot]` `(3, nA, m)`,
+ * `zo + Po ⊙ cNext` clamped to `[−clip, clip]` when `clipped`.
  */
-export function lstmStateDef(nA: number, m: number, masked: boolean): KernelDef {
-  return { name: 'lstmState', source: KERNEL_SOURCES.lstmStateKernel, size: 2 * nA * m, constants: { nA, m, masked: masked ? 1 : 0 } } satisfies KernelDefOf<typeof lstmStateKernel>;
+export function lstmStateDef(nA: number, m: number, masked: boolean, variant: { readonly peepholes: boolean; readonly clipped: boolean } = { peepholes: false, clipped: false }): KernelDef {
+  const peep = variant.peepholes;
+  return {
+    name: 'lstmState', source: KERNEL_SOURCES.lstmStateKernel, size: (peep ? 3 : 2) * nA * m,
+    constants: { nA, m, masked: masked ? 1 : 0, peep: peep ? 1 : 0, clipped: peep && variant.clipped ? 1 : 0 },
+  } satisfies KernelDefOf<typeof lstmStateKernel>;
 }
 
 /** The input of `gatePair`: two gates' weights `(nA, nA + nX)` and biases `(nA, 1)`, and the step's `aPrev (nA, m)`, `xt (nX, m)`. */
@@ -116,7 +136,7 @@ export function lstmCellForward(ctx: GpuContext, p: LstmCellForwardArgs): LstmCe
   const n = nA * m;
   const fi = gatePair(ctx, 'lstmGatePair', false, { Wa: p.Wf, ba: p.bf, Wb: p.Wi, bb: p.bi, aPrev: p.aPrev, xt: p.xt });
   const co = gatePair(ctx, 'lstmGatePair', true, { Wa: p.Wc, ba: p.bc, Wb: p.Wo, bb: p.bo, aPrev: p.aPrev, xt: p.xt });
-  const state = ctx.run(lstmStateDef(nA, m, false), [fi, co, p.cPrev, p.aPrev, p.aPrev, 0]);
+  const state = ctx.run(lstmStateDef(nA, m, false), [fi, co, p.cPrev, p.aPrev, p.aPrev, p.aPrev, 0, 0]);
   const shape = [nA, m];
   const aNext = ctx.view(state, n, shape, dtype);
   return {

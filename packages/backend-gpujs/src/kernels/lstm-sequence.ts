@@ -26,6 +26,11 @@ import { lengthsInput, maskedTime, openWalk, statesBefore, timeAt, timeBefore } 
  * into `[c; a]` `(2nA·m, T)` (about one launch per five steps), which `c` and `a` view — or, with
  * `lengths`, a copy with the steps that did not run zeroed (one launch). `steps[t]` view `x` time
  * first, time step `t`'s gates and the state carried after it.
+ *
+ * ONNX's forward-only options take no launch per step: `clip` and `inputForget` (`ft = 1 − it`) are
+ * switches of the gates kernel; `peepholes` are stacked `[Pf; Pi; Po]` once (one launch), the gates
+ * kernel adds `Pf ⊙ c⟨before⟩` and `Pi ⊙ c⟨before⟩` and leaves the output gate's pre-activation to the
+ * state kernel, which adds `Po ⊙ c⟨t⟩` and gives `[c⟨t⟩; a⟨t⟩; ot]`. Their tape refuses the backward.
  */
 export function lstmSequenceForward(ctx: GpuContext, p: LstmSequenceForwardArgs): LstmSequenceForwardResult {
   const fn = 'lstmSequenceForward';
@@ -40,7 +45,13 @@ export function lstmSequenceForward(ctx: GpuContext, p: LstmSequenceForwardArgs)
   const W = joinTime(ctx, [p.Wf, p.Wi, p.Wc, p.Wo].map((w) => wholePart(w, nA * K)), 1);
   const b = joinTime(ctx, [p.bf, p.bi, p.bc, p.bo].map((bias) => wholePart(bias, nA)), 1);
   const zx = affine(ctx, 'lstmInputProjection', W, p.x, b, { R: 4 * nA, n: nX, M: m * T, ld: K, col0: nA });
-  const recurrence: Recurrence = { name: 'lstmGates', W, zx, R: 4 * nA, nA, m, T, ld: K, tanhRows: [2 * nA, 3 * nA], idFrom: 4 * nA };
+  const peep = p.peepholes;
+  const P = peep === undefined ? undefined : joinTime(ctx, [peep.Pf, peep.Pi, peep.Po].map((v) => wholePart(v, nA)), 1);
+  const recurrence: Recurrence = {
+    name: 'lstmGates', W, zx, R: 4 * nA, nA, m, T, ld: K, tanhRows: [2 * nA, 3 * nA], idFrom: P === undefined ? 4 * nA : 3 * nA,
+    clip: p.clip, peepholes: P, coupled: p.inputForget,
+  };
+  const stateDef = lstmStateDef(nA, m, walk.lengths !== null, { peepholes: P !== undefined, clipped: p.clip !== undefined });
   const gates = new Array<DeviceBuffer>(T);
   const states = new Array<DeviceBuffer>(T);
   for (let s = 0; s < T; s++) {
@@ -48,9 +59,9 @@ export function lstmSequenceForward(ctx: GpuContext, p: LstmSequenceForwardArgs)
     const before = states[timeBefore(walk, t)];
     const aPrev = before === undefined ? p.a0 : { buffer: before, offset: n };
     const cPrev = before ?? p.c0;
-    const g = recurrentGates(ctx, recurrence, aPrev, t);
+    const g = recurrentGates(ctx, recurrence, aPrev, t, undefined, cPrev);
     gates[t] = g;
-    states[t] = ctx.run(lstmStateDef(nA, m, walk.lengths !== null), [g, { buffer: g, offset: 2 * n }, cPrev, aPrev, lengthsInput(walk, g), t]);
+    states[t] = ctx.run(stateDef, [g, { buffer: g, offset: 2 * n }, cPrev, aPrev, lengthsInput(walk, g), P ?? g, t, p.clip ?? 0]);
   }
   const all = joinTime(ctx, states.map((state) => wholePart(state, 1)), 2 * n);
   const tape = new LstmTape(ctx, { nX, nA, m, T, dtype }, walk, ctx.hold(p.x), ctx.hold(p.a0), ctx.hold(p.c0), all, gates);
@@ -62,7 +73,7 @@ export function lstmSequenceForward(ctx: GpuContext, p: LstmSequenceForwardArgs)
       ft: ctx.view(g, 0, shape, dtype),
       it: ctx.view(g, n, shape, dtype),
       cct: ctx.view(g, 2 * n, shape, dtype),
-      ot: ctx.view(g, 3 * n, shape, dtype),
+      ot: P === undefined ? ctx.view(g, 3 * n, shape, dtype) : ctx.view(state, 2 * n, shape, dtype),
       cNext: ctx.view(state, 0, shape, dtype),
       aNext: ctx.view(state, n, shape, dtype),
     };

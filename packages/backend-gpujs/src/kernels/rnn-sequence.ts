@@ -22,7 +22,8 @@ import { lengthsInput, maskedTime, openWalk, statesBefore, timeAt, timeBefore } 
  * `reverse`), `a⟨t⟩ = tanh(zx[:, :, t] + Waa·a⟨before⟩)`, which an example past its `lengths` keeps
  * unchanged; then the steps joined into `a (nA, m, T)` (about one launch per five steps) and, with
  * `lengths`, the steps that did not run zeroed (one launch). `steps[t]` view `x` time first and
- * the state carried after time step `t`.
+ * the state carried after time step `t`. ONNX's `clip` (forward only: the tape refuses the
+ * backward) is a switch of the step kernel, which clamps the pre-activation to `[−clip, clip]`.
  */
 export function rnnSequenceForward(ctx: GpuContext, p: RnnSequenceForwardArgs): RnnSequenceForwardResult {
   const [nX = 0, m = 0, T = 0] = p.x.shape;
@@ -31,7 +32,7 @@ export function rnnSequenceForward(ctx: GpuContext, p: RnnSequenceForwardArgs): 
   const walk = openWalk(ctx, 'rnnSequenceForward', p, m, T);
   const xSteps = timeMajor(ctx, p.x);
   const zx = affine(ctx, 'rnnInputProjection', p.Wax, p.x, p.ba, { R: nA, n: nX, M: m * T, ld: nX, col0: 0 });
-  const recurrence: Recurrence = { name: 'rnnRecurrence', W: p.Waa, zx, R: nA, nA, m, T, ld: nA, tanhRows: [0, nA], idFrom: nA };
+  const recurrence: Recurrence = { name: 'rnnRecurrence', W: p.Waa, zx, R: nA, nA, m, T, ld: nA, tanhRows: [0, nA], idFrom: nA, clip: p.clip };
   const outputs = new Array<DeviceBuffer>(T);
   for (let s = 0; s < T; s++) {
     const t = timeAt(walk, T, s);

@@ -1,4 +1,4 @@
-import { checkLengths, type SequenceOptions } from '@rnn/tensor';
+import { checkLengths, forwardOnlyOptions, type ForwardOnlyArgs, type SequenceOptions } from '@rnn/tensor';
 import type { DeviceBuffer } from '../device-buffer.js';
 import type { BufferSlice, GpuContext, KernelInput } from '../gpu-context.js';
 import type { DeviceArray, KernelDefOf, KernelThis } from '../gpu-runtime.js';
@@ -31,15 +31,17 @@ function maskTimeKernel(this: KernelThis<{ m: number; T: number }>, x: DeviceArr
 
 /**
  * The walk of the sequence forward `fn` over `T` steps of `m` examples, with the lengths on the
- * device (one upload) when there are any. Lengths that are not `m` integers in `[0, T]` are refused
- * with an `InvalidArgumentError` naming the public function, before any work.
+ * device (one upload) when there are any, and the forward-only options it runs with. Lengths that
+ * are not `m` integers in `[0, T]` are refused with an `InvalidArgumentError` naming the public
+ * function, before any work.
  */
-export function openWalk(ctx: GpuContext, fn: string, options: SequenceOptions, m: number, T: number): DeviceWalk {
+export function openWalk(ctx: GpuContext, fn: string, options: SequenceOptions & ForwardOnlyArgs, m: number, T: number): DeviceWalk {
   const reverse = options.reverse === true;
   const lengths = options.lengths;
   checkLengths(publicName(fn), lengths, m, T);
-  if (lengths === undefined) return { reverse, lengths: null };
-  return { reverse, lengths: ctx.fromHost(Float32Array.from(lengths, Number)) };
+  const forwardOnly = forwardOnlyOptions(options);
+  if (lengths === undefined) return { reverse, lengths: null, forwardOnly };
+  return { reverse, lengths: ctx.fromHost(Float32Array.from(lengths, Number)), forwardOnly };
 }
 
 /** The time step walked `s`-th: `s`, or `T − 1 − s` in reverse. */

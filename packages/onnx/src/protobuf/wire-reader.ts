@@ -9,6 +9,8 @@
 /** The protobuf wire types. */
 export const WIRE = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const;
 
+const UTF8 = new TextDecoder('utf-8', { fatal: false });
+
 /** Called with what went wrong; must throw. */
 export type WireFail = (problem: string) => never;
 
@@ -111,7 +113,7 @@ export class WireReader {
 
   /** A length-delimited field as UTF-8 text. */
   string(): string {
-    return new TextDecoder('utf-8', { fatal: false }).decode(this.bytes());
+    return UTF8.decode(this.bytes());
   }
 
   /** A length-delimited field as a reader of its own window (an embedded message). */

@@ -21,6 +21,7 @@ const TOLERANCE = { rtol: 1e-4, atol: 2e-5 };
 const backend = createCpuBackend();
 
 type LayerMaker = (returnSequences: boolean, inputShape?: number[]) => tf.layers.Layer;
+type RnnMaker = (returnSequences: boolean, inputShape?: number[]) => tf.RNN;
 
 interface KerasCase {
   readonly label: string;
@@ -29,10 +30,10 @@ interface KerasCase {
   readonly nX: number;
 }
 
-const lstm = (units: number, useBias = true): LayerMaker => (returnSequences, inputShape) => tf.layers.lstm({ units, returnSequences, recurrentActivation: 'sigmoid', useBias, ...(inputShape === undefined ? {} : { inputShape }) });
-const gru = (units: number): LayerMaker => (returnSequences, inputShape) => tf.layers.gru({ units, returnSequences, recurrentActivation: 'sigmoid', ...(inputShape === undefined ? {} : { inputShape }) });
-const simple = (units: number): LayerMaker => (returnSequences, inputShape) => tf.layers.simpleRNN({ units, returnSequences, ...(inputShape === undefined ? {} : { inputShape }) });
-const bidi = (inner: LayerMaker): LayerMaker => (returnSequences, inputShape) => tf.layers.bidirectional({ layer: inner(returnSequences) as never, mergeMode: 'concat', ...(inputShape === undefined ? {} : { inputShape }) });
+const lstm = (units: number, useBias = true): RnnMaker => (returnSequences, inputShape) => tf.layers.lstm({ units, returnSequences, recurrentActivation: 'sigmoid', useBias, ...(inputShape === undefined ? {} : { inputShape }) });
+const gru = (units: number): RnnMaker => (returnSequences, inputShape) => tf.layers.gru({ units, returnSequences, recurrentActivation: 'sigmoid', ...(inputShape === undefined ? {} : { inputShape }) });
+const simple = (units: number): RnnMaker => (returnSequences, inputShape) => tf.layers.simpleRNN({ units, returnSequences, ...(inputShape === undefined ? {} : { inputShape }) });
+const bidi = (inner: RnnMaker): LayerMaker => (returnSequences, inputShape) => tf.layers.bidirectional({ layer: inner(returnSequences), mergeMode: 'concat', ...(inputShape === undefined ? {} : { inputShape }) });
 
 const CASES: KerasCase[] = [
   { label: 'LSTM + Dense softmax', layers: [lstm(4)], dense: 'softmax', nX: 3 },

@@ -227,7 +227,7 @@ export function importKeras(json: KerasModelJson, weightData?: Uint8Array | Arra
       stack.push({ r, bidirectional: false, prefix: `${r.name}/`, backward: '' });
     }
     if (i === 0) {
-      const shape = (l.config['batch_input_shape'] ?? l.config['batchInputShape'] ?? (l.config['layer'] as LayerJson | undefined)?.config['batch_input_shape']) as unknown;
+      const shape: unknown = l.config['batch_input_shape'] ?? l.config['batchInputShape'] ?? (l.config['layer'] as LayerJson | undefined)?.config['batch_input_shape'];
       if (Array.isArray(shape)) nX = Number(shape[shape.length - 1]);
     }
   });

@@ -16,6 +16,7 @@ import {
   type Mat,
 } from './reference.js';
 import { sequenceConformance } from './sequence-conformance.js';
+import { variantConformance } from './variant-conformance.js';
 import { walkConformance } from './walk-conformance.js';
 
 /** How closely a backend must match the float64 reference, per dtype. */
@@ -75,7 +76,8 @@ async function expectClose(actual: Tensor, expected: Mat, tolerance: Tolerance, 
 /**
  * The conformance suite every backend runs: memory round trips, the time-axis kernels, each
  * cell kernel forward and backward and each sequence kernel against a plain float64 reference,
- * on several sizes, with saturated and NaN inputs, and checking that no input is changed.
+ * on several sizes, with saturated and NaN inputs, and checking that no input is changed; the
+ * sequence kernels' walks (`walkConformance`) and forward-only variants (`variantConformance`).
  *
  * ```ts
  * describeBackendConformance('cpu', () => createCpuBackend(), {
@@ -315,6 +317,7 @@ export function describeBackendConformance(
 
         sequenceConformance(() => backend, dtype, tol);
         walkConformance(() => backend, dtype, tol);
+        variantConformance(() => backend, dtype, tol);
 
         it('reproduces the NumPy rnn_cell_forward vector of SPEC.md', async () => {
           const rng = new RandomState(1);

@@ -17,4 +17,5 @@ export {
 export * from './reference.js';
 export * from './reference-sequence.js';
 export { sequenceConformance, SEQUENCE_SIZES } from './sequence-conformance.js';
+export { variantConformance } from './variant-conformance.js';
 export { walkConformance } from './walk-conformance.js';

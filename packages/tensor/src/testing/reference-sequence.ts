@@ -328,11 +328,13 @@ export interface RefWalkResult {
   readonly weights: Record<string, Mat>;
 }
 
-function column(m: Mat, j: number): Mat {
+/** Column `j` of `m` as an `(rows, 1)` matrix: one example of a batch. */
+export function column(m: Mat, j: number): Mat {
   return mat(m.rows, 1, Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + j] as number));
 }
 
-function setColumn(target: Mat, j: number, values: Mat): void {
+/** Writes the `(rows, 1)` matrix `values` into column `j` of `target`. */
+export function setColumn(target: Mat, j: number, values: Mat): void {
   for (let r = 0; r < target.rows; r++) target.data[r * target.cols + j] = values.data[r] as number;
 }
 
