@@ -221,7 +221,7 @@ export interface GruGateActivations {
   readonly rt: Tensor;
   /** Candidate `tanh(Whx·xt + bhx + rt ⊙ hh)`. */
   readonly hct: Tensor;
-  /** Recurrent part of the candidate, `Whh·aPrev + bhh`. */
+  /** Recurrent part of the candidate, `Whh·aPrev + bhh` (`Whh·(rt ⊙ aPrev) + bhh` with `linearBeforeReset: false`). */
   readonly hh: Tensor;
 }
 
