@@ -12,7 +12,8 @@ import { expectMatchesOrt, recurrentCases } from './test-support/recurrent-cases
  * The recurrent cases of `recurrent.test.ts` on the gpu.js backend (headless-gl under the Xvfb
  * of the vitest global setup, or whichever mode gpu.js finds; `RNN_GPUJS_MODE` demands one).
  * gpu.js computes in float32 on the device with its own transcendental functions: rtol 2e-4,
- * atol 2e-5 against onnxruntime.
+ * atol 2e-5 against onnxruntime. The forward-only variants (clip, peepholes, input_forget,
+ * linear_before_reset = 0) included; `exportOnnx` round trips against `layersForward` too.
  */
 const TOLERANCE = { rtol: 2e-4, atol: 2e-5 };
 const mode = (process.env['RNN_GPUJS_MODE'] || undefined) as RequestedMode | undefined;
@@ -20,17 +21,8 @@ const cases = recurrentCases();
 
 describe('OnnxModel runs ONNX recurrent nodes as onnxruntime-node does (gpu.js backend)', () => {
   let backend: GpuJsBackend;
-  /** Whether this gpu.js build computes the forward-only variants (probed on one `clip` case). */
-  let variants = false;
   beforeAll(async () => {
     backend = await createGpuJsBackend({ mode });
-    const probe = cases.find((c) => c.variant && c.cell === 'lstm' && c.label === 'clip');
-    try {
-      if (probe !== undefined) await expectMatchesOrt(probe, backend, TOLERANCE);
-      variants = true;
-    } catch {
-      variants = false;
-    }
   }, 120_000);
   afterAll(async () => {
     await backend.disposeAsync();
@@ -56,14 +48,7 @@ describe('OnnxModel runs ONNX recurrent nodes as onnxruntime-node does (gpu.js b
     expect(report.ok, report.message).toBe(true);
   });
 
-  for (const c of cases) {
-    const name = `${c.cell} ${c.direction}: ${c.label} (${c.variant ? 'variant' : 'plain cell'})`;
-    it(name, async (ctx) => {
-      // Skipped, not passed: the gpu.js kernels of the forward-only variants (clip, peepholes,
-      // input_forget, linear_before_reset = 0) are not there yet; the probe above turns these on
-      // by itself once they are.
-      if (c.variant && !variants) ctx.skip('the gpu.js backend does not compute the forward-only cell variants yet');
-      await expectMatchesOrt(c, backend, TOLERANCE);
-    });
-  }
+  it.each(cases)('$cell $direction: $label', async (c) => {
+    await expectMatchesOrt(c, backend, TOLERANCE);
+  });
 });
