@@ -9,7 +9,10 @@ export interface ParameterSpec {
   /** Rows and columns, in terms of the layer's sizes. */
   readonly shape: readonly [Dim, Dim];
   /** `'weight'`: drawn at random, scaled by `1/√fan-in`; `{ bias: v }`: every entry `v`. */
-  readonly init: 'weight' | { readonly bias: number };
+  readonly init: 'weight' | {
+    /** The value every entry starts at. */
+    readonly bias: number;
+  };
   /** True for the output layer's weight and bias (`Wy`/`Wya`, `by`): a layer without a head has neither. */
   readonly head?: boolean | undefined;
 }

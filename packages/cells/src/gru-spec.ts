@@ -1,6 +1,7 @@
 import { checkVariant, type CellSpec } from './cell-spec.js';
 
-type GruKey = 'Wz' | 'bz' | 'Wr' | 'br' | 'Whx' | 'bhx' | 'Whh' | 'bhh' | 'Wy' | 'by';
+/** A GRU parameter's name (the NumPy keys), as the description lists it. */
+export type GruKey = 'Wz' | 'bz' | 'Wr' | 'br' | 'Whx' | 'bhx' | 'Whh' | 'bhh' | 'Wy' | 'by';
 
 /**
  * The GRU as data, the reset gate after the recurrent product (PyTorch's `nn.GRU`, Keras's

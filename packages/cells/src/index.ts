@@ -38,18 +38,18 @@ export {
   type LayersGradients,
   type LayersOutputGradient,
   type Direction,
+  type DirectionRun,
 } from './layers.js';
 export { SequenceStream, type SequenceStreamOptions, type StreamChunk } from './stream.js';
-export { RNN } from './rnn-spec.js';
-export { LSTM } from './lstm-spec.js';
-export { GRU } from './gru-spec.js';
+export { RNN, type RnnKey } from './rnn-spec.js';
+export { LSTM, type LstmKey } from './lstm-spec.js';
+export { GRU, type GruKey } from './gru-spec.js';
 export { CELLS, isCellName } from './cells.js';
 export {
   parameterNames,
   parameterEntries,
   parameterShape,
   dimSize,
-  checkCellParameters,
   checkVariant,
   type CellVariant,
   type CellSpec,

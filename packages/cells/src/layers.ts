@@ -132,10 +132,14 @@ export interface LayersForwardOptions extends BackendOptions {
 }
 
 /** One layer's one direction of a forward pass, kept for the backward. */
-interface DirectionRun {
+export interface DirectionRun {
+  /** The layer, from 0 at the bottom. */
   readonly layer: number;
+  /** Which way it walked. */
   readonly direction: Direction;
+  /** The cell's sequence run: outputs, final states and the tape its backward reads. */
   readonly run: CellSequenceRun;
+  /** The weights it ran with, by the cell's parameter names. */
   readonly weights: Readonly<Record<string, Tensor>>;
 }
 

@@ -1,6 +1,7 @@
 import { checkVariant, requiredState as required, type CellSpec } from './cell-spec.js';
 
-type LstmKey = 'Wf' | 'bf' | 'Wi' | 'bi' | 'Wc' | 'bc' | 'Wo' | 'bo' | 'Wy' | 'by';
+/** An LSTM parameter's name (the NumPy keys), as the description lists it. */
+export type LstmKey = 'Wf' | 'bf' | 'Wi' | 'bi' | 'Wc' | 'bc' | 'Wo' | 'bo' | 'Wy' | 'by';
 
 /**
  * The LSTM as data: forget, update and output gates and the candidate over `[a⟨t−1⟩; x⟨t⟩]`, a

@@ -1,6 +1,7 @@
 import { checkVariant, type CellSpec } from './cell-spec.js';
 
-type RnnKey = 'Waa' | 'Wax' | 'Wya' | 'ba' | 'by';
+/** An RNN parameter's name (the NumPy keys), as the description lists it. */
+export type RnnKey = 'Waa' | 'Wax' | 'Wya' | 'ba' | 'by';
 
 /**
  * The basic RNN as data: `a⟨t⟩ = tanh(Waa·a⟨t−1⟩ + Wax·x⟨t⟩ + ba)`, output layer `Wya`, `by`;

@@ -63,7 +63,12 @@ export class SequenceStream {
   }
 
   /** The carried state after the steps fed so far, `(L, n_a, m)`: `a`, and for an LSTM `c` (undefined before the first push without initial states). */
-  get state(): { readonly a: Tensor | undefined; readonly c: Tensor | undefined } {
+  get state(): {
+    /** Each layer's hidden state, `(L, n_a, m)`. */
+    readonly a: Tensor | undefined;
+    /** Each layer's cell state for an LSTM, `(L, n_a, m)`. */
+    readonly c: Tensor | undefined;
+  } {
     return { a: this.#a, c: this.#c };
   }
 

@@ -12,8 +12,11 @@ function dtypeOf(a: DataArray): DType {
  * the engine's heap until `dispose()`.
  */
 export class PackedMatrix {
+  /** Rows of `A`, and of every product. */
   readonly M: number;
+  /** Columns of `A`: the rows every `B` must have. */
   readonly K: number;
+  /** `A`'s dtype, which every `B` must share. */
   readonly dtype: DType;
   readonly #engine: Engine;
   #block: number | null;

@@ -299,10 +299,38 @@ export function refGruSequenceBackward(da: readonly Mat[], xs: readonly Mat[], a
 }
 
 /** A cell the walk reference runs, with its weights as reference matrices. */
-export type RefCell =
-  | { readonly kind: 'rnn'; readonly weights: { Waa: Mat; Wax: Mat; ba: Mat } }
-  | { readonly kind: 'lstm'; readonly weights: RefLstmGates }
-  | { readonly kind: 'gru'; readonly weights: RefGruWeights };
+export type RefCell = RefRnnCell | RefLstmCell | RefGruCell;
+
+/** An RNN for the walk reference. */
+export interface RefRnnCell {
+  /** Which cell. */
+  readonly kind: 'rnn';
+  /** Its recurrent weights. */
+  readonly weights: {
+    /** Hidden state → hidden state, `(n_a, n_a)`. */
+    readonly Waa: Mat;
+    /** Input → hidden state, `(n_a, n_x)`. */
+    readonly Wax: Mat;
+    /** Hidden bias, `(n_a, 1)`. */
+    readonly ba: Mat;
+  };
+}
+
+/** An LSTM for the walk reference. */
+export interface RefLstmCell {
+  /** Which cell. */
+  readonly kind: 'lstm';
+  /** Its four gates' weights and biases. */
+  readonly weights: RefLstmGates;
+}
+
+/** A GRU for the walk reference. */
+export interface RefGruCell {
+  /** Which cell. */
+  readonly kind: 'gru';
+  /** Its gates' and candidate's weights and biases. */
+  readonly weights: RefGruWeights;
+}
 
 /** How the walk reference walks the steps: as the sequence kernels' `SequenceOptions`. */
 export interface RefWalk {
