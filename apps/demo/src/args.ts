@@ -22,6 +22,8 @@ export interface CommandSpec {
   readonly summary: string;
   /** Options by long name. */
   readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Words the command takes after its options, each required (`run-onnx MODEL`); none when absent. */
+  readonly positionals?: readonly { readonly name: string; readonly description: string }[];
 }
 
 /** Options every command takes. */
@@ -38,29 +40,36 @@ export class UsageError extends Error {
 /** Parsed options: string options map to their value, flags to `true`; absent ones are missing. */
 export interface ParsedArgs {
   readonly options: ReadonlyMap<string, string | true>;
+  /** The words after the options, one per `spec.positionals`. */
+  readonly positionals: readonly string[];
 }
 
 /**
  * Parses `argv` strictly with Node's `util.parseArgs`: an option the command does not list, a
- * missing value or any positional word throws a `UsageError`.
+ * missing value, or a word the command does not take (or a missing one) throws a `UsageError`.
  */
 export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   const options = Object.fromEntries(
     Object.entries(spec.options).map(([name, o]) => [name, o.short === undefined ? { type: o.type } : { type: o.type, short: o.short }]),
   );
+  const wanted = spec.positionals ?? [];
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: wanted.length > 0 }));
   } catch (error) {
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS_')) throw new UsageError(error.message.split('\n')[0] ?? error.message);
     throw error;
   }
+  const asksHelp = values['help'] === true;
+  if (!asksHelp && positionals.length < wanted.length) throw new UsageError(`missing ${wanted.slice(positionals.length).map((p) => p.name).join(' ')}`);
+  if (positionals.length > wanted.length) throw new UsageError(`unexpected argument ${positionals.slice(wanted.length).join(' ')}`);
   const parsed = new Map<string, string | true>();
   for (const [name, value] of Object.entries(values)) {
     if (typeof value === 'string') parsed.set(name, value);
     else if (value === true) parsed.set(name, true);
   }
-  return { options: parsed };
+  return { options: parsed, positionals };
 }
 
 /** A string option, or `fallback`. */
@@ -74,9 +83,9 @@ export function flag(args: ParsedArgs, name: string): boolean {
   return args.options.get(name) === true;
 }
 
-/** The one-line usage of a command: `usage: pnpm demo train [options]`. */
+/** The one-line usage of a command: `usage: pnpm demo train [options]`, `usage: pnpm demo run-onnx [options] MODEL`. */
 export function usageLine(spec: CommandSpec): string {
-  return `usage: pnpm demo ${spec.name} [options]`;
+  return `usage: pnpm demo ${spec.name} [options]${(spec.positionals ?? []).map((p) => ` ${p.name}`).join('')}`;
 }
 
 /** The full help of a command: usage, summary, every option with its description and default, and the exit codes. */
@@ -92,6 +101,7 @@ export function helpText(spec: CommandSpec, exitCodes: string): string {
     '',
     spec.summary,
     '',
+    ...(spec.positionals === undefined ? [] : ['arguments:', ...spec.positionals.map((p) => `  ${p.name.padEnd(width)}${p.description}`), '']),
     'options:',
     ...rows.map(([names, text]) => `  ${names.padEnd(width)}${text}`),
     '',

@@ -1,30 +1,17 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, SequenceModel, Vocabulary } from '@rnn/train';
+import { crc32, SequenceModel } from '@rnn/train';
 import { describe, expect, it } from 'vitest';
+import { spec as exportSpec } from './commands/export.js';
 import { spec as forecastSpec } from './commands/forecast.js';
+import { spec as runOnnxSpec } from './commands/run-onnx.js';
 import { spec as sampleSpec } from './commands/sample.js';
 import { spec as trainSpec } from './commands/train.js';
 import { spec as walkthroughSpec } from './commands/walkthrough.js';
 import { EXIT } from './exit-codes.js';
-import { demoVersion, runCli } from './main.js';
-
-/** Runs `pnpm demo …` in this process with captured streams. */
-async function demo(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => void (out += t), err: (t) => void (err += t), outIsTTY: false, errIsTTY: false });
-  return { code, out, err };
-}
-
-/** Parses stdout as exactly one JSON value, failing on anything else there. */
-function onlyJson(out: string): unknown {
-  const trimmed = out.trim();
-  expect(trimmed.split('\n')).toHaveLength(1);
-  return JSON.parse(trimmed);
-}
+import { demo, onlyJson, smallCheckpoint, tempDir } from './cli-harness.js';
+import { demoVersion } from './main.js';
 
 /** A checkpoint whose JSON header has been edited (CRC fixed), as a crafted file would be. */
 function withHeader(bytes: Uint8Array, edit: (h: Record<string, unknown>) => void): Uint8Array {
@@ -45,17 +32,6 @@ function withHeader(bytes: Uint8Array, edit: (h: Record<string, unknown>) => voi
   return out;
 }
 
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'rnn-demo-'));
-}
-
-async function smallCheckpoint(dir: string): Promise<string> {
-  const path = join(dir, 'small.ckpt');
-  const model = SequenceModel.create({ cell: 'lstm', vocabulary: Vocabulary.fromText('abcdefghijklmnopqrstuvwxyz'), hiddenSize: 8, seed: 1 });
-  await writeFile(path, model.save());
-  return path;
-}
-
 describe('pnpm demo: help, version and usage errors', () => {
   it('prints the demo package\'s version', async () => {
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -63,12 +39,12 @@ describe('pnpm demo: help, version and usage errors', () => {
     expect(demoVersion()).toBe(pkg.version);
   });
 
-  it.each([walkthroughSpec, trainSpec, sampleSpec, forecastSpec])('$name: -h and --help describe every option with its default, and the exit codes', async (spec) => {
+  it.each([walkthroughSpec, trainSpec, sampleSpec, forecastSpec, exportSpec, runOnnxSpec])('$name: -h and --help describe every option with its default, and the exit codes', async (spec) => {
     for (const flag of ['-h', '--help']) {
       const { code, out, err } = await demo(spec.name, flag);
       expect(code).toBe(EXIT.ok);
       expect(err).toBe('');
-      expect(out).toContain(`usage: pnpm demo ${spec.name} [options]`);
+      expect(out).toContain(`usage: pnpm demo ${spec.name} [options]${(spec.positionals ?? []).map((p) => ` ${p.name}`).join('')}\n`);
       for (const [name, option] of Object.entries(spec.options)) {
         const line = out.split('\n').find((l) => l.includes(`--${name}`));
         expect(line, `--${name}`).toContain(option.description);
@@ -82,7 +58,7 @@ describe('pnpm demo: help, version and usage errors', () => {
     for (const flag of ['-h', '--help', 'help']) {
       const { code, out } = await demo(flag);
       expect(code).toBe(EXIT.ok);
-      for (const command of ['walkthrough', 'train', 'sample', 'forecast']) expect(out).toContain(`  ${command} `);
+      for (const command of ['walkthrough', 'train', 'sample', 'forecast', 'export', 'run-onnx']) expect(out).toContain(`  ${command} `);
       expect(out).toContain('130  interrupted');
     }
   });

@@ -8,3 +8,14 @@ export class MissingCheckpointError extends Error {
     super(`no checkpoint at ${path}; train one first with \`pnpm demo train\` (or pass --checkpoint FILE)`);
   }
 }
+
+/** No model file where one was named. Exits 3. */
+export class MissingModelError extends Error {
+  override readonly name = 'MissingModelError';
+  constructor(
+    /** The path that was looked for. */
+    readonly path: string,
+  ) {
+    super(`no model at ${path}; write one with \`pnpm demo export --out ${path}\``);
+  }
+}

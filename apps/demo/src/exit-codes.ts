@@ -6,7 +6,7 @@ export const EXIT = {
   failure: 1,
   /** The command line was wrong: unknown option, stray argument, bad value. */
   usage: 2,
-  /** The checkpoint is missing or cannot be read (corrupt, not a checkpoint, bad metadata). */
+  /** The checkpoint or ONNX model is missing or cannot be read (corrupt, not a checkpoint, bad metadata, an operator @rnn does not run). */
   checkpoint: 3,
   /** Training diverged (a loss or weight that is not finite); no checkpoint was written. */
   diverged: 4,
@@ -19,6 +19,6 @@ export const EXIT_CODES_HELP = `exit codes:
   0    done
   1    runtime failure
   2    usage error (unknown option, stray argument, bad value); the usage is printed to stderr
-  3    checkpoint missing or unreadable
+  3    checkpoint or ONNX model missing or unreadable (run-onnx: also an operator or option @rnn does not run)
   4    training diverged (non-finite loss or weights); the previous checkpoint is left as it was
   130  interrupted (Ctrl-C or SIGTERM); train stops after the current iteration and saves first`;

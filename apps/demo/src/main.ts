@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { OnnxImportError } from '@rnn/onnx';
 import { CheckpointError, TrainingDivergedError } from '@rnn/train';
-import { helpText, UsageError, type CommandSpec } from './args.js';
-import { MissingCheckpointError } from './errors.js';
+import { flag, helpText, parseArgs, UsageError, type CommandSpec, type ParsedArgs } from './args.js';
+import { MissingCheckpointError, MissingModelError } from './errors.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import type { Io } from './io.js';
 
@@ -9,8 +10,8 @@ import type { Io } from './io.js';
 export interface CommandModule {
   /** Its options, for parsing and `--help`. */
   readonly spec: CommandSpec;
-  /** Runs it on the words after its name; resolves to the exit code. */
-  run(argv: readonly string[], io: Io): Promise<number>;
+  /** Runs it on its parsed options (never `--help`, which the CLI answers); resolves to the exit code. */
+  run(args: ParsedArgs, io: Io): Promise<number>;
 }
 
 /** The commands, loaded only when picked (so gpu.js loads only for `--backend gpujs`). */
@@ -19,6 +20,8 @@ const COMMANDS: Readonly<Record<string, { readonly summary: string; readonly loa
   train: { summary: 'train a character LSTM, GRU or RNN on dinosaur names and save a checkpoint', load: () => import('./commands/train.js') },
   sample: { summary: 'sample names from a checkpoint', load: () => import('./commands/sample.js') },
   forecast: { summary: 'learn a noisy seasonal series with a 2-layer GRU and plot its forecasts', load: () => import('./commands/forecast.js') },
+  export: { summary: 'write a checkpoint as an ONNX model for onnxruntime, checked against the checkpoint', load: () => import('./commands/export.js') },
+  'run-onnx': { summary: 'run an ONNX model on an @rnn backend: sample names, or print its outputs', load: () => import('./commands/run-onnx.js') },
 };
 
 /** The version of the demo package. */
@@ -65,11 +68,16 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   if (named === undefined) return usage(io, `unknown command ${first ?? ''}; try: ${Object.keys(COMMANDS).join(', ')}`, topHelp());
   const command = await named.load();
   try {
-    return await command.run(isCommand ? rest : argv, io);
+    const args = parseArgs(command.spec, isCommand ? rest : argv);
+    if (flag(args, 'help')) {
+      io.out(`${helpText(command.spec, EXIT_CODES_HELP)}\n`);
+      return EXIT.ok;
+    }
+    return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError) return usage(io, error.message, helpText(command.spec, EXIT_CODES_HELP));
     io.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (error instanceof MissingCheckpointError || error instanceof CheckpointError) return EXIT.checkpoint;
+    if (error instanceof MissingCheckpointError || error instanceof CheckpointError || error instanceof MissingModelError || error instanceof OnnxImportError) return EXIT.checkpoint;
     if (error instanceof TrainingDivergedError) return EXIT.diverged;
     return EXIT.failure;
   }

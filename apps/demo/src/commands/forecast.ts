@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CELLS, type CellName } from '@rnn/cells';
 import { SequenceModel } from '@rnn/train';
-import { COMMON_OPTIONS, flag, helpText, parseArgs, UsageError, type CommandSpec } from '../args.js';
+import { COMMON_OPTIONS, flag, UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
 import { BACKENDS } from '../backends.js';
-import { EXIT, EXIT_CODES_HELP } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { meanSquaredError, seasonalSeries, windowsOf } from '../forecast/series.js';
 import { lines, type Io } from '../io.js';
 import { chartSvg } from '../training/chart-svg.js';
@@ -56,12 +56,7 @@ export const spec: CommandSpec = {
 };
 
 /** `pnpm demo forecast …`: a time series learned by a stacked GRU, against the naive forecast. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs(spec, argv);
-  if (flag(args, 'help')) {
-    io.out(`${helpText(spec, EXIT_CODES_HELP)}\n`);
-    return EXIT.ok;
-  }
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const cell = choiceOption(args, 'cell', Object.keys(CELLS) as CellName[], d.cell);
   const numLayers = numberOption(args, 'layers', d.layers, { integer: true, min: 1 });
   const hiddenSize = numberOption(args, 'hidden', d.hidden, { integer: true, min: 1 });

@@ -1,11 +1,9 @@
 import { RandomState } from '@rnn/tensor';
-import { loadCheckpointFile } from '@rnn/train/node';
-import type { SequenceModel } from '@rnn/train';
-import { COMMON_OPTIONS, flag, helpText, parseArgs, UsageError, type CommandSpec } from '../args.js';
+import { COMMON_OPTIONS, flag, UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
 import { BACKENDS } from '../backends.js';
-import { MissingCheckpointError } from '../errors.js';
-import { EXIT, EXIT_CODES_HELP } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
+import { loadModel } from '../training/load-model.js';
 import { choiceOption, numberOption } from '../training/numbers.js';
 import { defaultCheckpoint, userPath } from '../training/paths.js';
 
@@ -25,12 +23,7 @@ export const spec: CommandSpec = {
 };
 
 /** `pnpm demo sample [--checkpoint FILE] [--count N] [--temperature T] [--seed S] [--backend cpu|gpujs] [--json]`. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs(spec, argv);
-  if (flag(args, 'help')) {
-    io.out(`${helpText(spec, EXIT_CODES_HELP)}\n`);
-    return EXIT.ok;
-  }
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const raw = args.options.get('checkpoint');
   const path = typeof raw === 'string' ? userPath(raw) : defaultCheckpoint('lstm');
   const count = numberOption(args, 'count', 10, { integer: true, min: 1 });
@@ -41,7 +34,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const json = flag(args, 'json');
   const make = BACKENDS[backendName];
   if (make === undefined) throw new UsageError(`--backend must be one of ${Object.keys(BACKENDS).join(', ')}`);
-  const model = await load(path);
+  const model = await loadModel(path);
   if (typeof prefix === 'string') {
     const outside = [...prefix].find((c) => model.vocabulary !== undefined && (c === '\n' || !model.vocabulary.chars.includes(c)));
     if (outside !== undefined) throw new UsageError(`--prefix holds ${JSON.stringify(outside)}, which is not a character of the model's names`);
@@ -65,14 +58,4 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     backend.dispose();
   }
   return EXIT.ok;
-}
-
-/** Loads a checkpoint; a missing file is a `MissingCheckpointError` that says how to make one. */
-async function load(path: string): Promise<SequenceModel> {
-  try {
-    return await loadCheckpointFile(path);
-  } catch (error) {
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') throw new MissingCheckpointError(path);
-    throw error;
-  }
 }

@@ -4,9 +4,9 @@ import { CELLS, type CellName } from '@rnn/cells';
 import { RandomState } from '@rnn/tensor';
 import { fitNgramBaseline, SequenceModel, TrainingDivergedError, type FitReport } from '@rnn/train';
 import { saveCheckpointFile } from '@rnn/train/node';
-import { COMMON_OPTIONS, flag, helpText, parseArgs, UsageError, type CommandSpec } from '../args.js';
+import { COMMON_OPTIONS, flag, UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
 import { BACKENDS } from '../backends.js';
-import { EXIT, EXIT_CODES_HELP } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { lines, type Io } from '../io.js';
 import { loadCorpus } from '../training/corpus.js';
 import { lossCurveSvg } from '../training/loss-svg.js';
@@ -60,12 +60,7 @@ export const spec: CommandSpec = {
 };
 
 /** `pnpm demo train …`: trains on the fixed 90/10 split of the dinosaur names and compares with a 3-gram. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs(spec, argv);
-  if (flag(args, 'help')) {
-    io.out(`${helpText(spec, EXIT_CODES_HELP)}\n`);
-    return EXIT.ok;
-  }
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const cell = choiceOption(args, 'cell', Object.keys(CELLS) as CellName[], d.cell);
   if (flag(args, 'bidirectional')) {
     throw new UsageError('--bidirectional is refused for a character model: reading each name backwards too, it would see the characters it must predict, and it could not sample names');

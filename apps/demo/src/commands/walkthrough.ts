@@ -1,7 +1,7 @@
 import type { NestedArray } from '@rnn/tensor';
-import { COMMON_OPTIONS, flag, helpText, parseArgs, UsageError, type CommandSpec } from '../args.js';
+import { COMMON_OPTIONS, flag, UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
 import { BACKENDS } from '../backends.js';
-import { EXIT, EXIT_CODES_HELP } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { choiceOption } from '../training/numbers.js';
 import { formatEntry, walkthrough, type WalkthroughEntry } from '../walkthrough/walkthrough.js';
@@ -25,12 +25,7 @@ interface WalkthroughJson {
 }
 
 /** `pnpm demo [walkthrough] [--backend cpu|gpujs] [--json]`: the eight functions on the notebook's draws. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs(spec, argv);
-  if (flag(args, 'help')) {
-    io.out(`${helpText(spec, EXIT_CODES_HELP)}\n`);
-    return EXIT.ok;
-  }
+export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const name = choiceOption(args, 'backend', Object.keys(BACKENDS), 'cpu');
   const json = flag(args, 'json');
   const make = BACKENDS[name];
