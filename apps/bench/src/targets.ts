@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { createCpuBackend } from '@rnn/backend-cpu';
 import { disposeLayerCaches, layerParameterShapes, layersBackward, layersForward, type CellName, type LayerConfig } from '@rnn/cells';
 import { RandomState, type Backend, type DType, type Tensor } from '@rnn/tensor';
@@ -11,7 +12,7 @@ import type { Workload } from './workloads.js';
  */
 export function backendRunner(backend: Backend, dtypes: readonly DType[], accepts?: (w: Workload) => boolean, cells: readonly CellName[] = ['lstm']): Runner {
   return {
-    label: `${backend.name} (${backend.mode})`,
+    label: `${backend.name} (${backend.mode}${threadsOf(backend) > 1 ? `, ${threadsOf(backend)} threads` : ''})`,
     dtypes,
     cells,
     accepts,
@@ -49,9 +50,19 @@ export function backendRunner(backend: Backend, dtypes: readonly DType[], accept
   };
 }
 
+/** The threads a backend splits its work over: the CPU backend's `threads`, else 1. */
+function threadsOf(backend: Backend): number {
+  return 'threads' in backend && typeof backend.threads === 'number' ? backend.threads : 1;
+}
+
 /** Everything `pnpm bench` can measure, by name; each is created only when it runs. */
 export const RUNNERS: Record<string, () => Promise<Runner>> = {
   cpu: async () => backendRunner(createCpuBackend(), ['float64', 'float32'], undefined, ['lstm', 'gru']),
+  'cpu-threads': async () => {
+    const backend = createCpuBackend({ threads: availableParallelism() });
+    await backend.ready();
+    return backendRunner(backend, ['float64', 'float32']);
+  },
   gpujs: async () => {
     await (await import('@rnn/backend-gpujs/node')).startVirtualDisplay();
     const backend = await (await import('@rnn/backend-gpujs')).createGpuJsBackend();
