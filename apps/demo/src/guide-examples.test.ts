@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { DINOS_PATH, parseNames } from './training/corpus.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DEMO = join(ROOT, 'apps/demo');
@@ -41,8 +42,44 @@ function typeErrors(dir: string): string[] {
   });
 }
 
+/** The names example's backend line, and what replaces it for each backend (CI demands gpu.js on the mode in `RNN_GPUJS_MODE`). */
+const CPU = { importLine: "import { createCpuBackend } from '@rnn/backend-cpu';", create: 'createCpuBackend()' };
+const BACKENDS: readonly { readonly name: string; readonly importLine: string; readonly create: string; readonly mode?: string | undefined }[] = [
+  { name: 'cpu', ...CPU },
+  { name: 'gpujs', importLine: "import { createGpuJsBackend } from '@rnn/backend-gpujs';", create: 'await createGpuJsBackend()', mode: process.env['RNN_GPUJS_MODE'] || undefined },
+];
+
 describe('the training guide', async () => {
   const guide = await readFile(join(ROOT, 'docs/guides/training.md'), 'utf8');
+  const names = typescriptBlocks(guide).find((block) => block.includes('Vocabulary.fromText') && block.includes(CPU.importLine));
+
+  for (const backend of BACKENDS) {
+    it(`the names example runs on ${backend.name} with only the backend line changed (the demo's names for the elided list, 40 iterations instead of 2000)`, async () => {
+      expect(names).toBeDefined();
+      const example = names ?? '';
+      const elided = "const names = ['aachenosaurus', 'aardonyx', 'abdallahsaurus' /* … a few thousand names */];";
+      for (const part of [CPU.importLine, `const backend = ${CPU.create};`, 'iterations: 2000', 'evaluateEvery: 500', elided]) expect(example).toContain(part);
+      const program = example
+        .replace(elided, `const names = ${JSON.stringify(parseNames(await readFile(DINOS_PATH, 'utf8')))};`)
+        .replace(CPU.importLine, backend.importLine)
+        .replace(`const backend = ${CPU.create};`, `const backend = ${backend.create};`)
+        .replace('iterations: 2000', 'iterations: 40')
+        .replace('evaluateEvery: 500', 'evaluateEvery: 20')
+        + '\nconsole.log(JSON.stringify({ mode: backend.mode, finalLoss: report.finalLoss, heldOutLoss: report.heldOutLoss }));\n';
+      const dir = await project(program);
+      expect(typeErrors(dir)).toEqual([]);
+      const run = spawnSync(TSX, ['--conditions=@rnn/source', 'example.ts'], { cwd: dir, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      const lines = run.stdout.trim().split('\n');
+      const printed = JSON.parse(lines.at(-1) ?? '') as { mode: string; finalLoss: number; heldOutLoss: number };
+      if (backend.mode !== undefined) expect(printed.mode).toBe(backend.mode);
+      expect(Number.isFinite(printed.finalLoss) && Number.isFinite(printed.heldOutLoss)).toBe(true);
+      const samples = lines.slice(-7, -1);
+      expect(samples).toHaveLength(6);
+      expect(samples.at(-1)?.startsWith('tyranno')).toBe(true);
+    }, 180_000);
+  }
+
   const forecast = typescriptBlocks(guide).find((block) => block.includes("task: 'last-step-regression'") && block.includes('import '));
 
   it('has the forecasting example, and the plot it shows is committed', async () => {
