@@ -1,24 +1,48 @@
 import { BackendError } from '@rnn/tensor';
 
 // Layout of each worker's control block: 32 Int32 slots (128 bytes, two cache lines) per worker.
+// CLAIM holds the last call number whose part was taken, by the worker or by the caller.
 const SEQ = 0;
 const DONE = 1;
 const STATUS = 2;
 const READY = 3;
 const FN = 4;
 const ARGC = 5;
-const ARGS = 6;
+const CLAIM = 6;
+const ARGS = 7;
 const SLOTS = 32;
 const MAX_ARGS = SLOTS - ARGS;
+
+/**
+ * Takes the part offered as call `seq` in control block `c` for whoever calls first, the worker or
+ * the caller: true for the one that got it. A part is run exactly once. (The worker's copy is in
+ * WORKER_SOURCE, as text, like the rest of the worker.)
+ */
+function claim(c: Int32Array, seq: number): boolean {
+  for (;;) {
+    const last = Atomics.load(c, CLAIM);
+    if (last >= seq) return false;
+    if (Atomics.compareExchange(c, CLAIM, last, seq) === last) return true;
+  }
+}
 
 /**
  * The code a worker runs, as text so that no bundler rewrites or splits it: it instantiates the
  * engine module on the shared memory, then serves calls the main thread writes into its control
  * block (function index, integer arguments, a sequence number), spinning briefly before it
- * sleeps on `Atomics.wait`, and answers with the sequence number in DONE.
+ * sleeps on `Atomics.wait`. It runs a call's part only if it claims it first (the caller takes
+ * back a part the worker has not started once its own is done, so a worker the system has not
+ * scheduled never holds a call up), and answers with the sequence number in DONE either way.
  */
 const WORKER_SOURCE = `'use strict';
-const SEQ = ${SEQ}, DONE = ${DONE}, STATUS = ${STATUS}, READY = ${READY}, FN = ${FN}, ARGC = ${ARGC}, ARGS = ${ARGS}, SLOTS = ${SLOTS};
+const SEQ = ${SEQ}, DONE = ${DONE}, STATUS = ${STATUS}, READY = ${READY}, FN = ${FN}, ARGC = ${ARGC}, CLAIM = ${CLAIM}, ARGS = ${ARGS}, SLOTS = ${SLOTS};
+function claim(c, seq) {
+  for (;;) {
+    const last = Atomics.load(c, CLAIM);
+    if (last >= seq) return false;
+    if (Atomics.compareExchange(c, CLAIM, last, seq) === last) return true;
+  }
+}
 function serve(data) {
   const instance = new WebAssembly.Instance(data.module, { env: { memory: data.memory } });
   const fns = data.names.map((name) => instance.exports[name]);
@@ -33,6 +57,11 @@ function serve(data) {
     }
     seen = Atomics.load(c, SEQ);
     if (seen < 0) return;
+    if (!claim(c, seen)) {
+      Atomics.store(c, DONE, seen);
+      Atomics.notify(c, DONE);
+      continue;
+    }
     let status = 0;
     try {
       const args = [];
@@ -119,8 +148,10 @@ export class ThreadPool {
   readonly #control: Int32Array;
   readonly #blocking = canBlock();
   #seq = 0;
-  /** Calls that handed at least one part to a worker. */
+  /** Calls in which at least one worker ran a part. */
   splitCalls = 0;
+  /** Parts offered to a worker that the caller ran itself because the worker had not started them. */
+  reclaimedParts = 0;
 
   private constructor(workers: WorkerHandle[], control: Int32Array) {
     this.#workers = workers;
@@ -146,14 +177,16 @@ export class ThreadPool {
 
   /**
    * Runs function `fn` (an index into the names the workers were given) once per part: `parts[0]`
-   * through `own` on this thread, `parts[k]` on the k-th ready worker. Returns when all are done.
+   * through `own` on this thread, `parts[k]` offered to the k-th ready worker. Once its own part is
+   * done, this thread runs every offered part no worker has started yet itself, then waits for the
+   * ones that were started. Returns when all are done.
    *
    * @throws BackendError naming `name` when a worker's call threw.
    */
   run(name: string, fn: number, parts: readonly (readonly number[])[], own: (args: readonly number[]) => void): void {
     const c = this.#control;
     const seq = ++this.#seq;
-    const busy: number[] = [];
+    const offered: { readonly worker: number; readonly args: readonly number[] }[] = [];
     let k = 0;
     for (let part = 1; part < parts.length; part++) {
       while (k < this.#workers.length && Atomics.load(c, k * SLOTS + READY) !== 1) k++;
@@ -169,10 +202,17 @@ export class ThreadPool {
       for (let i = 0; i < args.length; i++) c[base + ARGS + i] = args[i] as number;
       Atomics.store(c, base + SEQ, seq);
       Atomics.notify(c, base + SEQ);
-      busy.push(k++);
+      offered.push({ worker: k++, args });
+    }
+    own(parts[0] as readonly number[]);
+    const busy: number[] = [];
+    for (const { worker, args } of offered) {
+      if (claim(c.subarray(worker * SLOTS, (worker + 1) * SLOTS), seq)) {
+        own(args);
+        this.reclaimedParts++;
+      } else busy.push(worker);
     }
     if (busy.length > 0) this.splitCalls++;
-    own(parts[0] as readonly number[]);
     for (const worker of busy) {
       const done = worker * SLOTS + DONE;
       let spins = 0;
