@@ -1,21 +1,13 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRAINING_FIELDS } from '../web/settings.js';
+import { demoState, mean, SKIP, startPageSession, trainRun, type PageSession } from './web-page.js';
 
-/** Debian's Chromium; `RNN_CHROMIUM` points elsewhere. Playwright cannot download one here. */
-const CHROMIUM = process.env.RNN_CHROMIUM ?? '/usr/bin/chromium';
-const REQUIRED = (process.env.CI ?? '') !== '' || (process.env.RNN_BROWSER_REQUIRED ?? '') !== '';
-/** Without CI a missing Chromium skips; under CI (or with RNN_BROWSER_REQUIRED) the test runs and fails. */
-const SKIP = !existsSync(CHROMIUM) && !REQUIRED;
+/** Iterations of the gpu.js runs (SwiftShader, a software GPU, takes about 0.2 s each); the CPU run uses the page's default. */
 const ITERATIONS = Number(process.env.RNN_WEB_ITERATIONS ?? 300);
-const DEMO_DIR = fileURLToPath(new URL('..', import.meta.url));
-const DIST = join(DEMO_DIR, 'dist-web');
 /**
  * Where the test leaves its screenshot: `artifacts/` (ignored by git), so a test run never
  * changes the tree. `RNN_UPDATE_SCREENSHOT=1` writes the README's `docs/images/demo-web.png`.
@@ -23,53 +15,6 @@ const DIST = join(DEMO_DIR, 'dist-web');
 const SCREENSHOT = fileURLToPath(
   new URL(process.env['RNN_UPDATE_SCREENSHOT'] === '1' ? '../../../docs/images/demo-web.png' : '../../../artifacts/demo-web.png', import.meta.url),
 );
-const FLAGS = [
-  '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
-
-interface RunView {
-  status: string;
-  mode: string;
-  losses: [number, number][];
-  heldOut: [number, number][];
-  heatmapDrawn: boolean;
-  firstSample: string;
-  firstSampleCpu: string;
-  heldOutFinal: number | null;
-  seconds: number | null;
-  error: string | null;
-}
-
-interface StateView {
-  available: string[];
-  unavailable: Record<string, string>;
-  runs: Record<string, RunView>;
-  baseline: number | null;
-}
-
-/** Serves the built page from dist-web on a free 127.0.0.1 port. */
-async function serve(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = normalize(join(DIST, decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/')));
-    const file = path.endsWith('/') || path === DIST ? join(path, 'index.html') : path;
-    if (!file.startsWith(DIST)) {
-      res.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
-}
-
-function state(page: Page): Promise<StateView> {
-  return page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { demoState: unknown }).demoState)) as StateView);
-}
 
 /** Pixels of the heatmap canvas that are not the white background, and how many distinct colours they have. */
 function heatmapInk(page: Page): Promise<{ ink: number; colours: number }> {
@@ -89,58 +34,74 @@ function heatmapInk(page: Page): Promise<{ ink: number; colours: number }> {
   });
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
-
-describe.skipIf(SKIP)(`the demo page in Chromium${SKIP ? ` (skipped: no Chromium at ${CHROMIUM}; set CI or RNN_BROWSER_REQUIRED to fail instead)` : ''}`, () => {
-  let server: Server | undefined;
-  let browser: Browser | undefined;
+describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: training on every backend${SKIP === undefined ? '' : ` (skipped: ${SKIP})`}`, () => {
+  let session: PageSession | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    await build({ configFile: join(DEMO_DIR, 'vite.config.ts'), logLevel: 'warn' });
-    const served = await serve();
-    server = served.server;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-    page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    await page.goto(served.url);
-    await page.waitForFunction(() => document.body.dataset.ready === 'true');
-  }, 120_000);
+    session = await startPageSession();
+    page = await session.open({ width: 1200, height: 1000 });
+  }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve)));
+    await session?.close();
   });
 
-  it(`trains ${ITERATIONS} iterations on every backend the browser offers: the loss falls and the gates are drawn`, async () => {
-    const { available, unavailable } = await state(page);
+  it(`trains on every backend the browser offers (the CPU with the page's defaults, gpu.js ${ITERATIONS} iterations): the loss falls, the gates are drawn, every run keeps its labelled curve`, async () => {
+    const { available, unavailable } = await demoState(page);
     console.log(`backends offered: ${available.join(', ')}; unavailable: ${JSON.stringify(unavailable)}`);
+    for (const missing of (['webgl2', 'webgpu'] as const).filter((b) => !available.includes(b))) {
+      console.warn(`not tested on ${missing}: ${unavailable[missing] ?? 'not offered'}`);
+    }
     expect(available).toContain('cpu');
+    const ids: number[] = [];
     for (const backend of available) {
-      await page.selectOption('#backend', backend);
-      await page.fill('#iterations', String(ITERATIONS));
-      await page.click('#train');
-      await page.waitForFunction((b) => {
-        const run = (window as unknown as { demoState: StateView }).demoState.runs[b];
-        return run !== undefined && run.status !== 'running';
-      }, backend, { timeout: 480_000, polling: 500 });
-      const run = (await state(page)).runs[backend];
-      expect(run?.error ?? null, `${backend}: error`).toBeNull();
-      expect(run?.status).toBe('done');
-      const losses = run!.losses.map(([, l]) => l);
+      const run = await trainRun(page, backend === 'cpu' ? { backend } : { backend, iterations: String(ITERATIONS) });
+      ids.push(run.id);
+      expect(run.error, `${backend}: error`).toBeNull();
+      expect(run.status).toBe('done');
+      const losses = run.losses.map(([, l]) => l);
       const first = mean(losses.slice(0, 3));
       const last = mean(losses.slice(-10));
-      console.log(`${backend} (${run!.mode}): loss ${first.toFixed(3)} → ${last.toFixed(3)}, held-out ${run!.heldOutFinal?.toFixed(3)}, ${run!.seconds?.toFixed(1)} s; first sample ${JSON.stringify(run!.firstSample)} (CPU ${JSON.stringify(run!.firstSampleCpu)})`);
+      console.log(`${backend} (${run.mode}): ${run.iterationsDone} iterations, loss ${first.toFixed(3)} → ${last.toFixed(3)}, held-out ${run.heldOutFinal?.toFixed(3)} vs 3-gram ${run.baseline?.toFixed(3)}, ${run.seconds?.toFixed(1)} s; first sample ${JSON.stringify(run.firstSample)} (CPU ${JSON.stringify(run.firstSampleCpu)})`);
+      if (backend === 'cpu') {
+        // The CPU backend is the WebAssembly SIMD engine, and the status names its real mode.
+        expect(run.mode).toBe('wasm-simd');
+        expect(await page.textContent('#status')).toContain('CPU (wasm-simd)');
+        // The default run beats the 3-gram on the held-out names.
+        expect(run.settings?.iterations).toBe(TRAINING_FIELDS.iterations.initial);
+        expect(run.heldOutFinal).not.toBeNull();
+        expect(run.heldOutFinal ?? Number.POSITIVE_INFINITY, 'the default CPU run beats the 3-gram').toBeLessThan(run.baseline ?? 0);
+      } else {
+        expect(run.mode).toBe(backend);
+      }
       expect(losses.length).toBeGreaterThan(20);
       expect(last, `${backend}: the training loss falls`).toBeLessThan(first - 0.5);
-      expect(run!.heldOut.length).toBeGreaterThan(0);
-      expect(run!.heatmapDrawn, `${backend}: heatmap drawn`).toBe(true);
+      expect(run.heldOut.length).toBeGreaterThan(0);
+      const { heatmap } = await demoState(page);
+      expect(heatmap?.run, `${backend}: the heatmap is this run's`).toBe(run.id);
       const { ink, colours } = await heatmapInk(page);
       expect(ink, `${backend}: heatmap pixels`).toBeGreaterThan(5000);
       expect(colours, `${backend}: heatmap colours`).toBeGreaterThan(30);
       expect(await page.textContent('#seed-note')).toMatch(/first sample/);
     }
-    await mkdir(join(SCREENSHOT, '..'), { recursive: true });
+    // Every run keeps its curve, labelled with its backend, cell, size, seed and iterations; the axis covers the longest.
+    const state = await demoState(page);
+    expect(state.runs.map((r) => r.id)).toEqual(ids);
+    for (const run of state.runs) expect(run.losses.length, `run #${run.id} keeps its curve`).toBeGreaterThan(20);
+    const legend = await page.$$eval('#loss-legend li', (items) => items.map((li) => li.textContent ?? ''));
+    expect(legend).toHaveLength(ids.length + 1);
+    for (const [k, run] of state.runs.entries()) {
+      expect(legend[k]).toContain(`#${run.id} `);
+      expect(legend[k]).toContain(run.mode);
+      expect(legend[k]).toMatch(/LSTM, 32 units · seed 1 · [\d,]+ iterations/);
+    }
+    expect(legend[ids.length]).toMatch(/^3-gram on dinos\.txt/);
+    expect(state.chart?.xMax).toBe(Math.max(...state.runs.map((r) => r.iterationsDone)));
+    expect(await page.$$eval('#runs tr', (rows) => rows.length)).toBe(ids.length);
+    expect(session?.failed, 'requests that failed (a favicon, an asset)').toEqual([]);
+    expect(session?.pageErrors).toEqual([]);
+    await mkdir(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   }, 1_500_000);
 });
