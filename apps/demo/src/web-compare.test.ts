@@ -28,12 +28,15 @@ function colourExtent(page: Page, hex: string): Promise<{ left: number; right: n
   }, hex);
 }
 
-/** 300 lines over 150 characters (each line one character, 3 or 4 times): easy for the 3-gram, ln 151 ≈ 5 nats for an untrained model. */
+/**
+ * 750 lines over 150 characters (each line one character, 3 to 7 times): about 1 nat per
+ * character for the 3-gram (only the first character is hard), ln 151 ≈ 5 for an untrained model.
+ */
 function manyCharacterLines(): string {
   const lines: string[] = [];
   for (let k = 0; k < 150; k++) {
     const c = String.fromCodePoint(0x100 + k);
-    lines.push(c.repeat(3), c.repeat(4));
+    for (let n = 3; n <= 7; n++) lines.push(c.repeat(n));
   }
   return lines.join('\n');
 }

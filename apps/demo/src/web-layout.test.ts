@@ -41,9 +41,10 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: layout from a ph
       for (const id of ['loss', 'heatmap']) {
         const { drawn, shown } = await page.evaluate((canvasId) => {
           const canvas = document.getElementById(canvasId) as HTMLCanvasElement;
-          return { drawn: canvas.width / window.devicePixelRatio, shown: canvas.getBoundingClientRect().width };
+          const borders = canvas.offsetWidth - canvas.clientWidth;
+          return { drawn: canvas.width / window.devicePixelRatio, shown: canvas.getBoundingClientRect().width - borders };
         }, id);
-        expect(Math.abs(drawn - shown), `#${id}: drawn ${drawn}, shown ${shown} px wide`).toBeLessThanOrEqual(2);
+        expect(Math.abs(drawn - shown), `#${id}: drawn ${drawn}, shown ${shown} px wide`).toBeLessThanOrEqual(1);
       }
       await page.close();
     }, 180_000);

@@ -32,7 +32,7 @@ export function lossAxes(series: readonly LossSeries[], baselines: readonly Base
   const values = series.flatMap((s) => [...s.losses, ...s.heldOut].map(([, v]) => v)).filter(Number.isFinite);
   const references = baselines.map((b) => b.value).filter(Number.isFinite);
   const all = [...values, ...references];
-  const cap = Math.max(4, 2 * Math.max(0, ...references));
+  const cap = Math.ceil(Math.max(4, 2 * Math.max(0, ...references)) * 4) / 4;
   const yTop = Math.min(cap, Math.ceil((Math.max(2, ...all) + 0.1) * 4) / 4);
   const yBottom = Math.max(0, Math.floor((Math.min(yTop - 0.5, ...all) - 0.1) * 4) / 4);
   const xMax = Math.max(1, ...series.map((s) => s.xEnd));

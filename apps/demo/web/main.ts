@@ -121,7 +121,7 @@ function statusText(run: RunState): string {
       return `${name}: ${run.phase} … ${elapsed}`;
     case 'running':
     case 'stopping':
-      return `${name}: iteration ${run.iterationsDone.toLocaleString('en-US')} of ${count(s.iterations, 'iteration')} · loss ${loss?.[1].toFixed(3) ?? '–'} (smoothed)`
+      return `${name}: iteration ${run.iterationsDone.toLocaleString('en-US')} of ${s.iterations.toLocaleString('en-US')} · loss ${loss?.[1].toFixed(3) ?? '–'} (smoothed)`
         + `${heldOut === undefined ? '' : ` · held-out ${heldOut[1].toFixed(3)}`} · ${Math.round(run.namesPerSecond ?? 0)} names/s · ${elapsed}${run.status === 'stopping' ? ' · stopping …' : ''}`;
     case 'done': {
       const final = run.heldOutFinal;
