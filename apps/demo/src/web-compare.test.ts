@@ -1,32 +1,5 @@
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoState, fillTraining, pressTrain, SKIP, startPageSession, trainRun, waitForEnd, type PageSession } from './web-page.js';
-
-/** Where a colour is drawn on the loss chart: the leftmost and rightmost column, and the topmost row, in CSS pixels (`null` when nowhere). */
-function colourExtent(page: Page, hex: string): Promise<{ left: number; right: number; top: number; width: number } | null> {
-  return page.evaluate((colour) => {
-    const canvas = document.getElementById('loss') as HTMLCanvasElement;
-    const g = canvas.getContext('2d');
-    if (g === null) return null;
-    const want = [1, 3, 5].map((k) => parseInt(colour.slice(k, k + 2), 16));
-    const { data, width, height } = g.getImageData(0, 0, canvas.width, canvas.height);
-    let left = Number.POSITIVE_INFINITY;
-    let right = -1;
-    let top = Number.POSITIVE_INFINITY;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const i = 4 * (y * width + x);
-        const near = want.every((v, k) => Math.abs((data[i + k] ?? 0) - v) <= 12);
-        if (!near) continue;
-        left = Math.min(left, x);
-        right = Math.max(right, x);
-        top = Math.min(top, y);
-      }
-    }
-    const ratio = window.devicePixelRatio;
-    return right < 0 ? null : { left: left / ratio, right: right / ratio, top: top / ratio, width: width / ratio };
-  }, hex);
-}
+import { describe, expect, it } from 'vitest';
+import { canvasInk, demoState, fillTraining, pressTrain, sharedPage, SKIP, trainRun, waitForEnd } from './web-page.js';
 
 /**
  * 750 lines over 150 characters (each line one character, 3 to 7 times): about 1 nat per
@@ -42,27 +15,18 @@ function manyCharacterLines(): string {
 }
 
 describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: runs you can compare${SKIP === undefined ? '' : ` (skipped: ${SKIP})`}`, () => {
-  let session: PageSession | undefined;
-  let page: Page;
-
-  beforeAll(async () => {
-    session = await startPageSession();
-    page = await session.open({ width: 1200, height: 1000 });
-  }, 180_000);
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const shared = sharedPage({ width: 1200, height: 1000 });
 
   it('keeps every run\'s curve, labelled, on axes that cover them all, with the legend beside the chart', async () => {
+    const { page } = shared;
     const long = await trainRun(page, { cell: 'lstm', hidden: '16', seed: '1', iterations: '300' });
     const short = await trainRun(page, { cell: 'rnn', hidden: '16', seed: '2', iterations: '30' });
     expect([long.status, short.status]).toEqual(['done', 'done']);
     const state = await demoState(page);
     expect(state.runs.map((r) => r.losses.length > 10)).toEqual([true, true]);
     expect(state.chart?.xMax, 'the x-axis covers the longest run').toBe(300);
-    const longInk = await colourExtent(page, long.color);
-    const shortInk = await colourExtent(page, short.color);
+    const longInk = await canvasInk(page, 'loss', long.color);
+    const shortInk = await canvasInk(page, 'loss', short.color);
     expect(longInk, 'the 300-iteration curve is drawn').not.toBeNull();
     expect(shortInk, 'the 30-iteration curve is drawn').not.toBeNull();
     if (longInk === null || shortInk === null) return;
@@ -85,6 +49,7 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: runs you can com
   }, 300_000);
 
   it('draws the heatmap of the run it names: Show switches runs, a new run never shows another\'s gates', async () => {
+    const { page } = shared;
     const [lstm, rnn] = (await demoState(page)).runs;
     if (lstm === undefined || rnn === undefined) throw new Error('the runs of the test before are missing');
     expect((await demoState(page)).heatmap).toMatchObject({ run: rnn.id, cell: 'rnn', panels: 1 });
@@ -105,6 +70,7 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: runs you can com
   }, 300_000);
 
   it('marks values above the top of the axis (▲) and says how many', async () => {
+    const { page } = shared;
     await page.selectOption('#data-source', 'text');
     await page.fill('#data-text', manyCharacterLines());
     const run = await trainRun(page, { cell: 'lstm', hidden: '16', iterations: '20' });
@@ -115,8 +81,8 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: runs you can com
     expect(highest).toBeGreaterThan(chart?.yTop ?? Number.POSITIVE_INFINITY);
     expect(chart?.above).toBeGreaterThan(0);
     expect(await page.textContent('#loss-summary')).toContain(`${chart?.above} values lie above ${chart?.yTop.toFixed(2)}, drawn as ▲ at the top edge.`);
-    const ink = await colourExtent(page, run.color);
+    const ink = await canvasInk(page, 'loss', run.color);
     expect(ink?.top, "the run's colour is drawn above the plot line (y = 20), where only the ▲ marks go").toBeLessThan(16);
-    expect(session?.pageErrors).toEqual([]);
+    expect(shared.session.pageErrors).toEqual([]);
   }, 300_000);
 });

@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rangeText, TRAINING_FIELDS, type TrainingField } from '../web/settings.js';
-import { demoState, fillTraining, pressTrain, SKIP, startPageSession, trainRun, waitForEnd, type PageSession } from './web-page.js';
+import { demoState, fillTraining, sharedPage, SKIP, trainRun, waitForEnd } from './web-page.js';
 
 /**
  * Values the issue saw replaced or passed to the library, each with what the page must say now.
@@ -30,19 +29,10 @@ const REFUSED: readonly (readonly [TrainingField, string, RegExp])[] = [
 const DEFAULTS = Object.fromEntries(Object.entries(TRAINING_FIELDS).map(([name, range]) => [name, String(range.initial)]));
 
 describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: checked inputs, focus and announcements${SKIP === undefined ? '' : ` (skipped: ${SKIP})`}`, () => {
-  let session: PageSession | undefined;
-  let page: Page;
-
-  beforeAll(async () => {
-    session = await startPageSession();
-    page = await session.open();
-  }, 180_000);
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const shared = sharedPage();
 
   it('shows the range of every field next to it', async () => {
+    const { page } = shared;
     for (const [name, range] of Object.entries(TRAINING_FIELDS)) {
       expect(await page.textContent(`#${name}-range`)).toBe(rangeText(range));
       expect(await page.getAttribute(`#${name}`, 'aria-describedby')).toContain(`${name}-range`);
@@ -52,6 +42,7 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: checked inputs, 
   });
 
   it('refuses every invalid value with aria-invalid and a message next to its field, focuses it, says so, and starts no run', async () => {
+    const { page } = shared;
     for (const [field, value, message] of REFUSED) {
       await fillTraining(page, { ...DEFAULTS, [field]: value });
       await page.click('#train');
@@ -70,6 +61,7 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: checked inputs, 
   });
 
   it('trains with exactly the values typed: the largest seed runs, and a one-iteration run says "1 iteration"', async () => {
+    const { page } = shared;
     const largest = await trainRun(page, { ...DEFAULTS, seed: '4294967295', hidden: '8', layers: '2', iterations: '3' });
     expect(largest.error).toBeNull();
     expect(largest.status).toBe('done');
@@ -84,6 +76,7 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: checked inputs, 
   }, 180_000);
 
   it('keeps focus on a sensible control, locks the settings a run uses, and announces start, progress, completion and errors', async () => {
+    const { page } = shared;
     await fillTraining(page, { ...DEFAULTS, hidden: '8', iterations: '400' });
     const announcedBefore = (await demoState(page)).announcements.length;
     await page.focus('#train');
@@ -120,10 +113,11 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: checked inputs, 
   }, 180_000);
 
   it('serves every file it asks for (the favicon too) and throws nothing', async () => {
+    const { page } = shared;
     expect(await page.getAttribute('link[rel="icon"]', 'href')).toBe('./favicon.svg');
     const icon = await page.evaluate(async () => (await fetch('./favicon.svg')).status);
     expect(icon).toBe(200);
-    expect(session?.failed).toEqual([]);
-    expect(session?.pageErrors).toEqual([]);
+    expect(shared.session.failed).toEqual([]);
+    expect(shared.session.pageErrors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SKIP, startPageSession, trainRun, type PageSession } from './web-page.js';
+import { describe, expect, it } from 'vitest';
+import { sharedPage, SKIP, trainRun } from './web-page.js';
 
 /** A phone (the issue's 390×844), a tablet and a wide screen. */
 const VIEWPORTS = [
@@ -12,20 +12,11 @@ const VIEWPORTS = [
 const PARTS = ['#train', '#stop', '#status', '#loss', '#loss-legend', '#heatmap', '#samples', '#sample', '#inspect', '.runs table', '#data-source'];
 
 describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: layout from a phone to a wide screen${SKIP === undefined ? '' : ` (skipped: ${SKIP})`}`, () => {
-  let session: PageSession | undefined;
-
-  beforeAll(async () => {
-    session = await startPageSession();
-  }, 180_000);
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const shared = sharedPage();
 
   for (const viewport of VIEWPORTS) {
     it(`fits ${viewport.width}×${viewport.height} with no horizontal scrolling after a run, charts drawn at their width`, async () => {
-      if (session === undefined) throw new Error('no page session');
-      const page = await session.open(viewport);
+      const page = await shared.session.open(viewport);
       const run = await trainRun(page, { iterations: '30', hidden: '16' });
       expect(run.status).toBe('done');
       await page.waitForFunction(() => !(document.getElementById('heatmap') as HTMLCanvasElement).hidden);

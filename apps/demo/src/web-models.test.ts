@@ -7,7 +7,7 @@ import { SequenceModel } from '@rnn/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoState, RunState } from '../web/state.js';
 import { runCli } from './main.js';
-import { demoState, SKIP, startPageSession, trainRun, type PageSession } from './web-page.js';
+import { demoState, sharedPage, SKIP, trainRun } from './web-page.js';
 
 const V1_CHECKPOINT = fileURLToPath(new URL('../../../packages/train/src/fixtures/v1-lstm.ckpt', import.meta.url));
 const SYLLABLES = ['ka', 'lo', 'mi', 'ru', 'te', 'sa', 'no', 'vi'];
@@ -48,28 +48,53 @@ async function withModel(page: Page, match: RunMatch): Promise<RunState> {
   return run;
 }
 
+/** How to sample, on the page and with `pnpm demo sample`. */
+interface Sampling {
+  readonly prefix: string;
+  readonly temperature: string;
+  readonly count: string;
+  readonly seed: string;
+}
+
+/** Fills the page's sampling form, presses Sample and returns the names the page lists once it has announced them. */
+async function sampleOnPage(page: Page, o: Sampling): Promise<string[]> {
+  const announced = (await demoState(page)).announcements.length;
+  await page.fill('#prefix', o.prefix);
+  await page.fill('#temperature', o.temperature);
+  await page.fill('#count', o.count);
+  await page.fill('#sampleSeed', o.seed);
+  await page.click('#sample');
+  await page.waitForFunction((n) => (window as unknown as { demoState: DemoState }).demoState.announcements.slice(n).some((a) => a.startsWith('Sampled ')), announced);
+  return shownSamples(page);
+}
+
+/** The names `pnpm demo sample --checkpoint path …` draws with the same options, as the page lists them (an empty name as `(empty)`). */
+async function sampleWithCli(path: string, o: Sampling): Promise<string[]> {
+  const prefix = o.prefix === '' ? [] : ['--prefix', o.prefix];
+  const cli = await demo('sample', '--checkpoint', path, ...prefix, '--temperature', o.temperature, '--count', o.count, '--seed', o.seed, '--json');
+  expect(cli.code, cli.err).toBe(0);
+  return (JSON.parse(cli.out) as { names: string[] }).names.map((n) => (n === '' ? '(empty)' : n));
+}
+
 /** The names in the page's samples list. */
 function shownSamples(page: Page): Promise<string[]> {
   return page.$$eval('#samples li', (items) => items.map((li) => li.textContent ?? ''));
 }
 
 describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: your own data, and checkpoints shared with the CLI${SKIP === undefined ? '' : ` (skipped: ${SKIP})`}`, () => {
-  let session: PageSession | undefined;
-  let page: Page;
+  const shared = sharedPage();
   let dir: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rnn-demo-web-models-'));
-    session = await startPageSession();
-    page = await session.open();
-  }, 180_000);
+  });
 
   afterAll(async () => {
-    await session?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
   it('trains on pasted lines after the same checks, with the 3-gram fitted on them', async () => {
+    const { page } = shared;
     await page.selectOption('#data-source', 'text');
     await page.fill('#data-text', 'one\ntwo\n\nthree');
     await page.click('#train');
@@ -98,6 +123,7 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: your own data, a
   }, 180_000);
 
   it('reads a dropped text file and a chosen one, and refuses a file over the size limit', async () => {
+    const { page } = shared;
     const text = madeUpNames().join('\n');
     await page.evaluate((body) => {
       const transfer = new DataTransfer();
@@ -117,6 +143,7 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: your own data, a
   }, 60_000);
 
   it('downloads a checkpoint that `pnpm demo sample` reads, drawing the same names as the page', async () => {
+    const { page } = shared;
     const run = await trainRun(page, { cell: 'lstm', hidden: '16', layers: '2', seed: '5', iterations: '25' });
     expect(run.status).toBe('done');
     await withModel(page, { seed: 5 });
@@ -127,20 +154,12 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: your own data, a
     const bytes = new Uint8Array(await readFile(path));
     const model = SequenceModel.load(bytes);
     expect([model.cell, model.hiddenSize, model.numLayers, model.metadata.iterations, model.metadata.corpus]).toEqual(['lstm', 16, 2, 25, 'dinos.txt']);
-    const cli = await demo('sample', '--checkpoint', path, '--count', '6', '--seed', '7', '--temperature', '0.8', '--json');
-    expect(cli.code, cli.err).toBe(0);
-    const read = JSON.parse(cli.out) as { cell: string; hiddenSize: number; numLayers: number; iterations: number; names: string[] };
-    expect([read.cell, read.hiddenSize, read.numLayers, read.iterations]).toEqual(['lstm', 16, 2, 25]);
-    await page.fill('#prefix', '');
-    await page.fill('#temperature', '0.8');
-    await page.fill('#count', '6');
-    await page.fill('#sampleSeed', '7');
-    await page.click('#sample');
-    await page.waitForFunction(() => document.getElementById('samples-note')?.textContent?.includes('temperature 0.8, seed 7') === true);
-    expect(await shownSamples(page)).toEqual(read.names.map((n) => (n === '' ? '(empty)' : n)));
+    const sampling = { prefix: '', temperature: '0.8', count: '6', seed: '7' };
+    expect(await sampleOnPage(page, sampling)).toEqual(await sampleWithCli(path, sampling));
   }, 180_000);
 
   it('loads a checkpoint written by `pnpm demo train`, samples it with a prefix and a temperature, and shows its gates over a typed name', async () => {
+    const { page } = shared;
     const path = join(dir, 'cli-gru.ckpt');
     const trained = await demo('train', '--cell', 'gru', '--hidden', '12', '--iterations', '15', '--seed', '3', '--checkpoint', path, '--json');
     expect(trained.code, trained.err).toBe(0);
@@ -158,18 +177,11 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: your own data, a
     expect(await page.textContent('#prefix-error')).toMatch(/^The model never saw “!”; it writes only: abcdefghijklmnopqrstuvwxyz$/);
     expect(await page.getAttribute('#temperature', 'aria-invalid')).toBe('true');
     expect(await page.textContent('#temperature-error')).toBe('Enter a number from 0.05 to 5; 0 is out of range.');
-    await page.fill('#prefix', 'ty');
-    await page.fill('#temperature', '0.5');
-    await page.fill('#count', '5');
-    await page.fill('#sampleSeed', '3');
-    await page.click('#sample');
-    await page.waitForFunction(() => document.getElementById('samples-note')?.textContent?.includes('prefix “ty”') === true);
-    const names = await shownSamples(page);
+    const sampling = { prefix: 'ty', temperature: '0.5', count: '5', seed: '3' };
+    const names = await sampleOnPage(page, sampling);
     expect(names).toHaveLength(5);
     for (const name of names) expect(name.startsWith('ty')).toBe(true);
-    const cli = await demo('sample', '--checkpoint', path, '--prefix', 'ty', '--temperature', '0.5', '--count', '5', '--seed', '3', '--json');
-    expect(cli.code, cli.err).toBe(0);
-    expect(names).toEqual((JSON.parse(cli.out) as { names: string[] }).names);
+    expect(names).toEqual(await sampleWithCli(path, sampling));
     await page.fill('#inspect-text', 'stego');
     await page.click('#inspect');
     await page.waitForFunction(() => (window as unknown as { demoState: DemoState }).demoState.heatmap?.traced === true);
@@ -178,20 +190,18 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: your own data, a
   }, 180_000);
 
   it('loads a version-1 checkpoint, and refuses a file that is not a checkpoint, saying why', async () => {
+    const { page } = shared;
     await page.setInputFiles('#load-checkpoint', V1_CHECKPOINT);
     const v1 = await withModel(page, { file: 'v1-lstm.ckpt' });
     expect(v1.model?.cell).toBe('lstm');
     expect(v1.model?.characters.join('')).toBe('abc');
-    await page.fill('#prefix', '');
-    await page.click('#sample');
-    await page.waitForFunction((id) => document.getElementById('samples-note')?.textContent?.includes(`from run #${id}`) === true, v1.id);
-    for (const name of await shownSamples(page)) expect(name).toMatch(/^([abc]*|\(empty\))$/);
+    for (const name of await sampleOnPage(page, { prefix: '', temperature: '1', count: '4', seed: '0' })) expect(name).toMatch(/^([abc]*|\(empty\))$/);
     const runs = (await demoState(page)).runs.length;
     await page.setInputFiles('#load-checkpoint', { name: 'notes.ckpt', mimeType: 'application/octet-stream', buffer: Buffer.from('these are not weights') });
     await page.waitForFunction(() => document.getElementById('load-checkpoint')?.getAttribute('aria-invalid') === 'true');
     expect(await page.textContent('#load-error')).toMatch(/^notes\.ckpt could not be loaded: /);
     expect(await page.textContent('#alerts')).toMatch(/^notes\.ckpt could not be loaded: /);
     expect((await demoState(page)).runs.length).toBe(runs);
-    expect(session?.pageErrors).toEqual([]);
+    expect(shared.session.pageErrors).toEqual([]);
   }, 120_000);
 });

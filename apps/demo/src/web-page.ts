@@ -7,6 +7,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import type { DemoState, RunState } from '../web/state.js';
 
 // What the page's Chromium tests share: the production build (Vite, minified, as `build:web`
@@ -135,3 +136,74 @@ export async function trainRun(page: Page, fields: TrainFields, timeout?: number
 
 /** The mean of some numbers. */
 export const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** A page session that a `describe` block shares: started before its tests, closed after them. */
+export interface SharedPage {
+  /** The session (throws before `beforeAll` ran). */
+  readonly session: PageSession;
+  /** The page opened at the start (throws before `beforeAll` ran). */
+  readonly page: Page;
+}
+
+/** Registers `beforeAll` / `afterAll` hooks that start a page session, open one page at `viewport`, and close them. */
+export function sharedPage(viewport?: { width: number; height: number }): SharedPage {
+  let session: PageSession | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    session = await startPageSession();
+    page = await session.open(viewport);
+  }, 180_000);
+  afterAll(async () => {
+    await session?.close();
+  });
+  return {
+    get session() {
+      if (session === undefined) throw new Error('the page session has not started');
+      return session;
+    },
+    get page() {
+      if (page === undefined) throw new Error('the page has not been opened');
+      return page;
+    },
+  };
+}
+
+/** What is drawn on a canvas: pixels that are not white (or, given a colour, near it), their colours, and where they lie in CSS pixels. */
+export interface Ink {
+  readonly ink: number;
+  readonly colours: number;
+  readonly left: number;
+  readonly right: number;
+  readonly top: number;
+  /** The canvas's width in CSS pixels. */
+  readonly width: number;
+}
+
+/** The ink of `#id` (a canvas): every non-white pixel, or only those within 12 of `colour` (`#rrggbb`) in each channel. */
+export function canvasInk(page: Page, id: string, colour?: string): Promise<Ink> {
+  return page.evaluate(({ canvasId, hex }) => {
+    const canvas = document.getElementById(canvasId) as HTMLCanvasElement;
+    const { data, width, height } = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height) ?? { data: new Uint8ClampedArray(), width: 0, height: 0 };
+    const want = hex === null ? undefined : [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+    let ink = 0;
+    let left = Number.POSITIVE_INFINITY;
+    let right = Number.NEGATIVE_INFINITY;
+    let top = Number.POSITIVE_INFINITY;
+    const colours = new Set<number>();
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = 4 * (y * width + x);
+        const [r, g, b] = [data[i] ?? 255, data[i + 1] ?? 255, data[i + 2] ?? 255];
+        const drawn = want === undefined ? r < 240 || g < 240 || b < 240 : [r, g, b].every((v, k) => Math.abs(v - (want[k] ?? 0)) <= 12);
+        if (!drawn) continue;
+        ink++;
+        colours.add((r << 16) | (g << 8) | b);
+        left = Math.min(left, x);
+        right = Math.max(right, x);
+        top = Math.min(top, y);
+      }
+    }
+    const ratio = window.devicePixelRatio;
+    return { ink, colours: colours.size, left: left / ratio, right: right / ratio, top: top / ratio, width: width / ratio };
+  }, { canvasId: id, hex: colour ?? null });
+}

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DemoState, RunState } from '../web/state.js';
-import { demoState, fillTraining, pressTrain, runOf, SKIP, startPageSession, waitForEnd, type PageSession } from './web-page.js';
+import { demoState, fillTraining, pressTrain, runOf, sharedPage, SKIP, waitForEnd } from './web-page.js';
 
 /** When Stop is pressed: at once, a quarter second after Train (gpu.js is still setting up), or once training has begun. */
 const MOMENTS = ['at once', 'after 250 ms', 'in training'] as const;
@@ -15,19 +15,10 @@ function statusAndRun(page: Page, id: number): Promise<{ text: string; run: RunS
 }
 
 describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: Stop and progress${SKIP === undefined ? '' : ` (skipped: ${SKIP})`}`, () => {
-  let session: PageSession | undefined;
-  let page: Page;
-
-  beforeAll(async () => {
-    session = await startPageSession();
-    page = await session.open();
-  }, 180_000);
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const shared = sharedPage();
 
   it('stops a run within a second at any moment, setup included, on every backend the browser offers; the table says "stopped"', async () => {
+    const { page } = shared;
     const { available, unavailable } = await demoState(page);
     for (const missing of (['webgl2', 'webgpu'] as const).filter((b) => !available.includes(b))) {
       console.warn(`Stop not tested on ${missing}: ${unavailable[missing] ?? 'not offered'}`);
@@ -61,10 +52,11 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: Stop and progres
     expect(cpuInTraining?.settings?.backend).toBe('cpu');
     expect(cpuInTraining?.stopNote).toMatch(/^Stopped after/);
     await page.waitForFunction((runId) => (window as unknown as { demoState: DemoState }).demoState.runs.find((r) => r.id === runId)?.hasCheckpoint === true, cpuInTraining?.id);
-    expect(session?.pageErrors).toEqual([]);
+    expect(shared.session.pageErrors).toEqual([]);
   }, 900_000);
 
   it('shows movement within a second: a long CPU run reports progress within a second of its start, then at least every second, with the smoothed loss the chart draws', async () => {
+    const { page } = shared;
     await fillTraining(page, { backend: 'cpu', iterations: '100000' });
     const id = await pressTrain(page);
     await page.waitForTimeout(3000);
@@ -84,6 +76,7 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: Stop and progres
   }, 120_000);
 
   it('shows movement within a second while gpu.js sets up: the status ticks from the first moment', async () => {
+    const { page } = shared;
     const { available } = await demoState(page);
     const gpu = available.filter((b) => b !== 'cpu');
     if (gpu.length === 0) console.warn('no gpu.js backend offered: only the CPU backend was tested for movement');

@@ -1,10 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TRAINING_FIELDS } from '../web/settings.js';
-import { demoState, mean, SKIP, startPageSession, trainRun, type PageSession } from './web-page.js';
+import { canvasInk, demoState, mean, sharedPage, SKIP, trainRun } from './web-page.js';
 
 /** Iterations of the gpu.js runs (SwiftShader, a software GPU, takes about 0.2 s each); the CPU run uses the page's default. */
 const ITERATIONS = Number(process.env.RNN_WEB_ITERATIONS ?? 300);
@@ -16,38 +15,11 @@ const SCREENSHOT = fileURLToPath(
   new URL(process.env['RNN_UPDATE_SCREENSHOT'] === '1' ? '../../../docs/images/demo-web.png' : '../../../artifacts/demo-web.png', import.meta.url),
 );
 
-/** Pixels of the heatmap canvas that are not the white background, and how many distinct colours they have. */
-function heatmapInk(page: Page): Promise<{ ink: number; colours: number }> {
-  return page.evaluate(() => {
-    const canvas = document.getElementById('heatmap') as HTMLCanvasElement;
-    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
-    let ink = 0;
-    const colours = new Set<number>();
-    for (let i = 0; i < data.length; i += 4) {
-      const [r, g, b] = [data[i] ?? 255, data[i + 1] ?? 255, data[i + 2] ?? 255];
-      if (r < 240 || g < 240 || b < 240) {
-        ink++;
-        colours.add((r << 16) | (g << 8) | b);
-      }
-    }
-    return { ink, colours: colours.size };
-  });
-}
-
 describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: training on every backend${SKIP === undefined ? '' : ` (skipped: ${SKIP})`}`, () => {
-  let session: PageSession | undefined;
-  let page: Page;
-
-  beforeAll(async () => {
-    session = await startPageSession();
-    page = await session.open({ width: 1200, height: 1000 });
-  }, 180_000);
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const shared = sharedPage({ width: 1200, height: 1000 });
 
   it(`trains on every backend the browser offers (the CPU with the page's defaults, gpu.js ${ITERATIONS} iterations): the loss falls, the gates are drawn, every run keeps its labelled curve`, async () => {
+    const { page, session } = shared;
     const { available, unavailable } = await demoState(page);
     console.log(`backends offered: ${available.join(', ')}; unavailable: ${JSON.stringify(unavailable)}`);
     for (const missing of (['webgl2', 'webgpu'] as const).filter((b) => !available.includes(b))) {
@@ -80,7 +52,7 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: training on ever
       expect(run.heldOut.length).toBeGreaterThan(0);
       const { heatmap } = await demoState(page);
       expect(heatmap?.run, `${backend}: the heatmap is this run's`).toBe(run.id);
-      const { ink, colours } = await heatmapInk(page);
+      const { ink, colours } = await canvasInk(page, 'heatmap');
       expect(ink, `${backend}: heatmap pixels`).toBeGreaterThan(5000);
       expect(colours, `${backend}: heatmap colours`).toBeGreaterThan(30);
       expect(await page.textContent('#seed-note')).toMatch(/first sample/);
@@ -99,8 +71,8 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: training on ever
     expect(legend[ids.length]).toMatch(/^3-gram on dinos\.txt/);
     expect(state.chart?.xMax).toBe(Math.max(...state.runs.map((r) => r.iterationsDone)));
     expect(await page.$$eval('#runs tr', (rows) => rows.length)).toBe(ids.length);
-    expect(session?.failed, 'requests that failed (a favicon, an asset)').toEqual([]);
-    expect(session?.pageErrors).toEqual([]);
+    expect(session.failed, 'requests that failed (a favicon, an asset)').toEqual([]);
+    expect(session.pageErrors).toEqual([]);
     await mkdir(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   }, 1_500_000);

@@ -40,10 +40,10 @@ const ui = {
 };
 const announcer = new Announcer(find('announcer'), find('alerts'), state.announcements);
 const fields: Record<TrainingField, NumberField> = {
-  layers: numberField('layers', TRAINING_FIELDS.layers, find),
-  hidden: numberField('hidden', TRAINING_FIELDS.hidden, find),
-  iterations: numberField('iterations', TRAINING_FIELDS.iterations, find),
-  seed: numberField('seed', TRAINING_FIELDS.seed, find),
+  layers: numberField('layers', TRAINING_FIELDS.layers),
+  hidden: numberField('hidden', TRAINING_FIELDS.hidden),
+  iterations: numberField('iterations', TRAINING_FIELDS.iterations),
+  seed: numberField('seed', TRAINING_FIELDS.seed),
 };
 const dataInput = new DataInput({
   source: element('data-source', HTMLSelectElement), area: find('own-data'), text: element('data-text', HTMLTextAreaElement),

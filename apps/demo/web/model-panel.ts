@@ -1,6 +1,6 @@
 import type { Announcer } from './announcer.js';
 import { fitCanvas } from './canvas-size.js';
-import { markField, numberField, readNumber, showChecked, type NumberField } from './field-check.js';
+import { fieldControls, markField, numberField, readNumber, showChecked, type NumberField } from './field-check.js';
 import { drawHeatmap, heatmapSummary } from './heatmap-chart.js';
 import { ModelClient } from './model-client.js';
 import type { HeatmapData } from './protocol.js';
@@ -45,15 +45,15 @@ export class ModelPanel {
       load: element('load-checkpoint', HTMLInputElement), loadError: find('load-error'),
       samples: element('samples', HTMLOListElement), samplesNote: find('samples-note'),
       sampling: element('sampling', HTMLFieldSetElement), sampleForm: element('sample-form', HTMLFormElement),
-      prefix: element('prefix', HTMLInputElement), prefixRange: find('prefix-range'), prefixError: find('prefix-error'),
+      prefix: fieldControls('prefix'),
       inspecting: element('inspecting', HTMLFieldSetElement), inspectForm: element('inspect-form', HTMLFormElement),
-      text: element('inspect-text', HTMLInputElement), textRange: find('inspect-text-range'), textError: find('inspect-text-error'),
+      text: fieldControls('inspect-text'),
       canvas: element('heatmap', HTMLCanvasElement), heatmapNote: find('heatmap-note'), heatmapSummary: find('heatmap-summary'),
     };
     this.#fields = {
-      temperature: numberField('temperature', SAMPLING_FIELDS.temperature, find),
-      count: numberField('count', SAMPLING_FIELDS.count, find),
-      sampleSeed: numberField('sampleSeed', SAMPLING_FIELDS.sampleSeed, find),
+      temperature: numberField('temperature', SAMPLING_FIELDS.temperature),
+      count: numberField('count', SAMPLING_FIELDS.count),
+      sampleSeed: numberField('sampleSeed', SAMPLING_FIELDS.sampleSeed),
     };
     for (const field of Object.values(this.#fields)) field.input.addEventListener('input', () => readNumber(field));
     this.#ui.download.addEventListener('click', () => {
@@ -73,8 +73,8 @@ export class ModelPanel {
   /** Shows a run's samples, heatmap and model tools. */
   select(run: RunState): void {
     this.#c.state.selected = run.id;
-    markField(this.#ui.prefix, this.#ui.prefixError, null);
-    markField(this.#ui.text, this.#ui.textError, null);
+    markField(this.#ui.prefix.input, this.#ui.prefix.error, null);
+    markField(this.#ui.text.input, this.#ui.text.error, null);
     this.#showSamples(run, run.samples, run.samples.length === 0 ? '' : `Drawn by run #${run.id} during training.`);
     this.#heatmap = run.heatmap === null ? null : { run, data: run.heatmap, typed: false };
     this.show();
@@ -130,8 +130,8 @@ export class ModelPanel {
     this.#ui.sampling.disabled = !ready;
     this.#ui.inspecting.disabled = !ready;
     const characters = run?.model?.characters.join('') ?? '';
-    this.#ui.prefixRange.textContent = `0–${MAX_PREFIX} characters${characters === '' ? '' : ` from: ${characters}`}`;
-    this.#ui.textRange.textContent = `1–${MAX_TRACED} characters`;
+    this.#ui.prefix.rangeNote.textContent = `0–${MAX_PREFIX} characters${characters === '' ? '' : ` from: ${characters}`}`;
+    this.#ui.text.rangeNote.textContent = `1–${MAX_TRACED} characters`;
     this.redraw();
   }
 
@@ -174,12 +174,12 @@ export class ModelPanel {
     event.preventDefault();
     const run = this.#ready();
     if (run === undefined) return;
-    const prefix = showChecked(this.#ui.prefix, this.#ui.prefixError, checkModelText(this.#ui.prefix.value, run.model.characters, MAX_PREFIX, false));
+    const prefix = showChecked(this.#ui.prefix.input, this.#ui.prefix.error, checkModelText(this.#ui.prefix.input.value, run.model.characters, MAX_PREFIX, false));
     const temperature = readNumber(this.#fields.temperature);
     const n = readNumber(this.#fields.count);
     const seed = readNumber(this.#fields.sampleSeed);
     if (prefix === null || temperature === null || n === null || seed === null) {
-      this.#refuse([this.#ui.prefix, ...Object.values(this.#fields).map((f) => f.input)], 'Not sampled');
+      this.#refuse([this.#ui.prefix.input, ...Object.values(this.#fields).map((f) => f.input)], 'Not sampled');
       return;
     }
     try {
@@ -197,9 +197,9 @@ export class ModelPanel {
     event.preventDefault();
     const run = this.#ready();
     if (run === undefined) return;
-    const text = showChecked(this.#ui.text, this.#ui.textError, checkModelText(this.#ui.text.value, run.model.characters, MAX_TRACED, true));
+    const text = showChecked(this.#ui.text.input, this.#ui.text.error, checkModelText(this.#ui.text.input.value, run.model.characters, MAX_TRACED, true));
     if (text === null) {
-      this.#refuse([this.#ui.text], 'No gates shown');
+      this.#refuse([this.#ui.text.input], 'No gates shown');
       return;
     }
     try {
