@@ -6,7 +6,7 @@ import type { RunState } from './state.js';
  * sample, first) before its worker is ended; with the message on its way this keeps every stop
  * under a second.
  */
-export const STOP_GRACE_MS = 750;
+export const STOP_GRACE_MS = 600;
 
 /** What the page does as a run goes: redraw, show samples, keep its checkpoint. */
 export interface RunView {
