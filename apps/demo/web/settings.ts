@@ -36,8 +36,9 @@ export const SAMPLING_FIELDS = {
   sampleSeed: { min: 0, max: 0xffffffff, integer: true, initial: 0 },
 } as const satisfies Record<string, NumberRange>;
 
-/** Longest prefix to sample from, and longest name to trace, in characters. */
+/** Longest prefix to sample from, in characters. */
 export const MAX_PREFIX = 30;
+/** Longest name to trace the gates over, in characters. */
 export const MAX_TRACED = 60;
 
 /** What the user's own training text must be. */
