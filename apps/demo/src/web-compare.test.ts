@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DemoState } from '../web/state.js';
 import { canvasInk, demoState, fillTraining, pressTrain, sharedPage, SKIP, trainRun, waitForEnd } from './web-page.js';
 
 /**
@@ -60,9 +61,13 @@ describe.skipIf(SKIP !== undefined)(`the demo page in Chromium: runs you can com
     expect(await page.getAttribute(`#runs tr[data-run="${lstm.id}"]`, 'aria-current')).toBe('true');
     await fillTraining(page, { cell: 'gru', iterations: '100000' });
     const id = await pressTrain(page);
-    const shown = (await demoState(page)).heatmap;
+    // The heatmap and its note, read in one go (the run's first samples may come at any moment).
+    const { shown, note } = await page.evaluate(() => ({
+      shown: (window as unknown as { demoState: DemoState }).demoState.heatmap,
+      note: document.getElementById('heatmap-note')?.textContent ?? '',
+    }));
     expect(shown === null || shown.run === id, 'a new run shows no other run\'s heatmap').toBe(true);
-    if (shown === null) expect(await page.textContent('#heatmap-note')).toBe(`Run #${id} has no heatmap yet: it comes with the run's first samples.`);
+    expect(note).toMatch(shown === null ? `Run #${id} has no heatmap yet: it comes with the run's first samples.` : new RegExp(`^#${id} `));
     await page.waitForFunction((runId) => (window as unknown as { demoState: { heatmap: { run: number } | null } }).demoState.heatmap?.run === runId, id, { timeout: 60_000 });
     expect((await demoState(page)).heatmap).toMatchObject({ run: id, cell: 'gru' });
     await page.click('#stop');
