@@ -90,4 +90,18 @@ describe('README examples', async () => {
       expect(printed).toMatchObject({ shape: [5, 8], y: [2, 10, 7], c: [5, 10, 7] });
     });
   }
+
+  const runnable = typescriptBlocks(readme).filter((block) => block.startsWith('// run: '));
+  it('has examples marked to run', () => {
+    expect(runnable.length).toBeGreaterThan(0);
+  });
+  for (const block of runnable) {
+    const name = block.slice('// run: '.length, block.indexOf('\n'));
+    it(`the ${name} example type-checks under the strict settings and runs`, async () => {
+      const dir = await project(block);
+      expect(typeErrors(dir)).toEqual([]);
+      const run = spawnSync(TSX, ['--conditions=@rnn/source', 'example.ts'], { cwd: dir, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+    });
+  }
 });
