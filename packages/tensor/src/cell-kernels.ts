@@ -4,22 +4,26 @@ import type { Tensor } from './tensor.js';
 // The arguments and results of the step kernels of each cell: what `Kernels` takes and returns
 // for one time step of an RNN, an LSTM or a GRU (the whole-sequence ones are in sequence-kernels.ts).
 
-/** RNN parameters with the NumPy keys: `Waa (n_a,n_a)`, `Wax (n_a,n_x)`, `Wya (n_y,n_a)`, `ba (n_a,1)`, `by (n_y,1)`. */
-export interface RnnParameters {
+/** The weights of an RNN's recurrence (what its sequence kernels take): `Waa (n_a,n_a)`, `Wax (n_a,n_x)`, `ba (n_a,1)`. */
+export interface RnnRecurrentWeights {
   /** Hidden-to-hidden weights, `(n_a, n_a)`. */
   readonly Waa: Tensor;
   /** Input-to-hidden weights, `(n_a, n_x)`. */
   readonly Wax: Tensor;
-  /** Hidden-to-output weights, `(n_y, n_a)`. */
-  readonly Wya: Tensor;
   /** Hidden bias, `(n_a, 1)`, broadcast over the batch. */
   readonly ba: Tensor;
+}
+
+/** RNN parameters with the NumPy keys: `Waa (n_a,n_a)`, `Wax (n_a,n_x)`, `Wya (n_y,n_a)`, `ba (n_a,1)`, `by (n_y,1)`. */
+export interface RnnParameters extends RnnRecurrentWeights {
+  /** Hidden-to-output weights, `(n_y, n_a)`. */
+  readonly Wya: Tensor;
   /** Output bias, `(n_y, 1)`, broadcast over the batch. */
   readonly by: Tensor;
 }
 
-/** LSTM parameters with the NumPy keys: gate weights `(n_a, n_a+n_x)`, gate biases `(n_a,1)`, `Wy (n_y,n_a)`, `by (n_y,1)`. */
-export interface LstmParameters {
+/** The weights of an LSTM's four gates (what its sequence kernels take): `(n_a, n_a + n_x)` each, biases `(n_a, 1)`. */
+export interface LstmGateWeights {
   /** Forget-gate weights, `(n_a, n_a + n_x)`. */
   readonly Wf: Tensor;
   /** Forget-gate bias, `(n_a, 1)`. */
@@ -36,6 +40,10 @@ export interface LstmParameters {
   readonly Wo: Tensor;
   /** Output-gate bias, `(n_a, 1)`. */
   readonly bo: Tensor;
+}
+
+/** LSTM parameters with the NumPy keys: gate weights `(n_a, n_a+n_x)`, gate biases `(n_a,1)`, `Wy (n_y,n_a)`, `by (n_y,1)`. */
+export interface LstmParameters extends LstmGateWeights {
   /** Hidden-to-output weights, `(n_y, n_a)`. */
   readonly Wy: Tensor;
   /** Output bias, `(n_y, 1)`, broadcast over the batch. */
@@ -182,8 +190,8 @@ export interface LstmCellBackwardResult extends LstmWeightGrads {
   readonly dcPrev: Tensor;
 }
 
-/** GRU parameters: `Wz, Wr (n_a, n_a+n_x)`, `Whx (n_a,n_x)`, `Whh (n_a,n_a)`, biases `(n_a,1)`, `Wy (n_y,n_a)`, `by (n_y,1)`. */
-export interface GruParameters {
+/** The weights of a GRU's gates and candidate (what its sequence kernels take): `Wz, Wr (n_a, n_a+n_x)`, `Whx (n_a,n_x)`, `Whh (n_a,n_a)`, biases `(n_a,1)`. */
+export interface GruRecurrentWeights {
   /** Update-gate weights, `(n_a, n_a + n_x)`. */
   readonly Wz: Tensor;
   /** Update-gate bias, `(n_a, 1)`. */
@@ -200,6 +208,10 @@ export interface GruParameters {
   readonly Whh: Tensor;
   /** Candidate recurrent bias, `(n_a, 1)`. */
   readonly bhh: Tensor;
+}
+
+/** GRU parameters: `Wz, Wr (n_a, n_a+n_x)`, `Whx (n_a,n_x)`, `Whh (n_a,n_a)`, biases `(n_a,1)`, `Wy (n_y,n_a)`, `by (n_y,1)`. */
+export interface GruParameters extends GruRecurrentWeights {
   /** Hidden-to-output weights, `(n_y, n_a)`. */
   readonly Wy: Tensor;
   /** Output bias, `(n_y, 1)`. */

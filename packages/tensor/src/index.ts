@@ -30,6 +30,9 @@ export { setBackend, getBackend, resolveBackend, type BackendOptions } from './b
 export { sigmoid, tanh, tanhFromSigmoid, sigmoidGradFromOutput, tanhGradFromOutput } from './scalar-math.js';
 export { DataId, type Backend, type Kernels, type KernelName, type MemoryInfo } from './backend.js';
 export type {
+  RnnRecurrentWeights,
+  LstmGateWeights,
+  GruRecurrentWeights,
   RnnParameters,
   LstmParameters,
   GruParameters,

@@ -1,5 +1,5 @@
 import type { Backend } from './backend.js';
-import type { LstmGateActivations, LstmWeightGrads, RnnWeightGrads } from './cell-kernels.js';
+import type { GruRecurrentWeights, LstmGateActivations, LstmGateWeights, LstmWeightGrads, RnnRecurrentWeights, RnnWeightGrads } from './cell-kernels.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -41,17 +41,11 @@ export interface ClipOption {
 }
 
 /** Inputs of an RNN over a whole sequence: `x (n_x, m, T_x)`, `a0 (n_a, m)`, `Waa (n_a, n_a)`, `Wax (n_a, n_x)`, `ba (n_a, 1)`. */
-export interface RnnSequenceForwardArgs extends SequenceOptions, ClipOption {
+export interface RnnSequenceForwardArgs extends SequenceOptions, ClipOption, RnnRecurrentWeights {
   /** Inputs of every step, `(n_x, m, T_x)`, time last. */
   readonly x: Tensor;
   /** Initial hidden state, `(n_a, m)`. */
   readonly a0: Tensor;
-  /** Hidden-to-hidden weights, `(n_a, n_a)`. */
-  readonly Waa: Tensor;
-  /** Input-to-hidden weights, `(n_a, n_x)`. */
-  readonly Wax: Tensor;
-  /** Hidden bias, `(n_a, 1)`. */
-  readonly ba: Tensor;
 }
 
 /** The tensors of one RNN step, for the per-step caches: `xt (n_x, m)`, `aNext (n_a, m)`. */
@@ -106,7 +100,7 @@ export interface LstmPeepholes {
 }
 
 /** Inputs of an LSTM over a whole sequence: `x (n_x, m, T_x)`, `a0` and `c0 (n_a, m)`, gate weights `(n_a, n_a + n_x)` and biases `(n_a, 1)`. */
-export interface LstmSequenceForwardArgs extends SequenceOptions, ClipOption {
+export interface LstmSequenceForwardArgs extends SequenceOptions, ClipOption, LstmGateWeights {
   /** Peephole weights (forward only). */
   readonly peepholes?: LstmPeepholes | undefined;
   /** Couple the forget gate to the update gate, `ft = 1 − it` (ONNX `input_forget`; forward only). */
@@ -117,22 +111,6 @@ export interface LstmSequenceForwardArgs extends SequenceOptions, ClipOption {
   readonly a0: Tensor;
   /** Initial cell state, `(n_a, m)`. */
   readonly c0: Tensor;
-  /** Forget-gate weights, `(n_a, n_a + n_x)`. */
-  readonly Wf: Tensor;
-  /** Forget-gate bias, `(n_a, 1)`. */
-  readonly bf: Tensor;
-  /** Update (input) gate weights, `(n_a, n_a + n_x)`. */
-  readonly Wi: Tensor;
-  /** Update (input) gate bias, `(n_a, 1)`. */
-  readonly bi: Tensor;
-  /** Candidate-cell weights, `(n_a, n_a + n_x)`. */
-  readonly Wc: Tensor;
-  /** Candidate-cell bias, `(n_a, 1)`. */
-  readonly bc: Tensor;
-  /** Output-gate weights, `(n_a, n_a + n_x)`. */
-  readonly Wo: Tensor;
-  /** Output-gate bias, `(n_a, 1)`. */
-  readonly bo: Tensor;
 }
 
 /** The tensors of one LSTM step, for the per-step caches: `xt (n_x, m)`, the new state and the gate activations, each `(n_a, m)`. */
@@ -184,7 +162,7 @@ export interface LstmSequenceBackwardResult extends LstmWeightGrads {
 }
 
 /** Inputs of a GRU over a whole sequence (reset gate after the recurrent product): `x (n_x, m, T_x)`, `a0 (n_a, m)`, `Wz, Wr (n_a, n_a + n_x)`, `Whx (n_a, n_x)`, `Whh (n_a, n_a)`, biases `(n_a, 1)`. */
-export interface GruSequenceForwardArgs extends SequenceOptions, ClipOption {
+export interface GruSequenceForwardArgs extends SequenceOptions, ClipOption, GruRecurrentWeights {
   /**
    * Apply the reset gate after the recurrent product (default true: PyTorch, Keras, ONNX
    * `linear_before_reset = 1`); false is ONNX's default `0`, `hct = tanh(Whx·xt + bhx + Whh·(rt ⊙ aPrev) + bhh)`,
@@ -195,22 +173,6 @@ export interface GruSequenceForwardArgs extends SequenceOptions, ClipOption {
   readonly x: Tensor;
   /** Initial hidden state, `(n_a, m)`. */
   readonly a0: Tensor;
-  /** Update-gate weights, `(n_a, n_a + n_x)`. */
-  readonly Wz: Tensor;
-  /** Update-gate bias, `(n_a, 1)`. */
-  readonly bz: Tensor;
-  /** Reset-gate weights, `(n_a, n_a + n_x)`. */
-  readonly Wr: Tensor;
-  /** Reset-gate bias, `(n_a, 1)`. */
-  readonly br: Tensor;
-  /** Candidate input weights, `(n_a, n_x)`. */
-  readonly Whx: Tensor;
-  /** Candidate input bias, `(n_a, 1)`. */
-  readonly bhx: Tensor;
-  /** Candidate recurrent weights, `(n_a, n_a)`. */
-  readonly Whh: Tensor;
-  /** Candidate recurrent bias, `(n_a, 1)`. */
-  readonly bhh: Tensor;
 }
 
 /** The GRU's per-step activations, each `(n_a, m)`. */
