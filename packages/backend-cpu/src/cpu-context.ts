@@ -64,6 +64,18 @@ export abstract class CpuTape<K extends string> implements SequenceTape {
     this.arrays.release();
   }
 
+  /**
+   * `tape` as one of this backend's tapes of `kind` (the `cell`'s) that `backend` can run the
+   * backward `fn` over.
+   *
+   * @throws BackendError naming `fn` when it is another kind of tape, or fails `assertUsableBy`.
+   */
+  static usable<T extends CpuTape<string>>(kind: abstract new (...args: never[]) => T, cell: string, fn: string, tape: SequenceTape, backend: Backend): T {
+    if (!(tape instanceof kind)) throw new BackendError(fn, 'cpu', `the tape is not one of this backend's ${cell} tapes`);
+    tape.assertUsableBy(fn, backend);
+    return tape;
+  }
+
   /** Throws a `BackendError` naming `fn` unless this tape is live, belongs to `backend` and its run has a backward. */
   assertUsableBy(fn: string, backend: Backend): void {
     if (this.#untrack === null) throw new BackendError(fn, 'cpu', 'the tape was disposed (disposeCaches frees it); run the forward pass again');
@@ -101,6 +113,14 @@ export abstract class CpuTape<K extends string> implements SequenceTape {
   }
 
   /** The state in `name` after time step `t`, `(rows, m)`, computed when first read. */
+  /** Step `t`'s four gate blocks kept in `name` (four `(n_a, mp)` blocks per step), each computed when first read. */
+  protected gates(ctx: CpuContext, name: K, t: number): [Tensor, Tensor, Tensor, Tensor] {
+    const { nA, mp } = this.dims;
+    const n = nA * mp;
+    const at = (k: number): Tensor => this.view(ctx, name, (4 * t + k) * n, nA);
+    return [at(0), at(1), at(2), at(3)];
+  }
+
   protected stateAfter(ctx: CpuContext, name: K, t: number, rows: number): Tensor {
     return this.view(ctx, name, slotAfter(this.dims, t) * rows * this.dims.mp, rows);
   }

@@ -1,5 +1,4 @@
 import {
-  BackendError,
   forwardOnlyOptions,
   type DataArray,
   type GruSequenceBackwardArgs,
@@ -36,16 +35,8 @@ export class GruTape extends CpuTape<GruTapeName> {
   /** Time step `t`'s tensors, each computed from the tape when first read. */
   step(ctx: CpuContext, t: number): GruStepTensors {
     const { nX, nA, mp } = this.dims;
-    const n = nA * mp;
-    const g = t * 4 * n;
-    return {
-      xt: this.view(ctx, 'xs', t * nX * mp, nX),
-      aNext: this.stateAfter(ctx, 'h', t, nA),
-      zt: this.view(ctx, 'g', g, nA),
-      rt: this.view(ctx, 'g', g + n, nA),
-      hh: this.view(ctx, 'g', g + 2 * n, nA),
-      hct: this.view(ctx, 'g', g + 3 * n, nA),
-    };
+    const [zt, rt, hh, hct] = this.gates(ctx, 'g', t);
+    return { xt: this.view(ctx, 'xs', t * nX * mp, nX), aNext: this.stateAfter(ctx, 'h', t, nA), zt, rt, hh, hct };
   }
 }
 
@@ -235,9 +226,7 @@ export function gruSequenceForward(ctx: CpuContext, args: GruSequenceForwardArgs
 
 /** `gruSequenceBackward` on the CPU backend, over a tape from this backend's `gruSequenceForward`. */
 export function gruSequenceBackward(ctx: CpuContext, args: GruSequenceBackwardArgs): GruSequenceBackwardResult {
-  const tape = args.tape;
-  if (!(tape instanceof GruTape)) throw new BackendError('gruSequenceBackward', 'cpu', 'the tape is not one of this backend\'s GRU tapes');
-  tape.assertUsableBy('gruSequenceBackward', ctx.backend);
+  const tape = CpuTape.usable(GruTape, 'GRU', 'gruSequenceBackward', args.tape, ctx.backend);
   const d = tape.dims;
   const values = { da: ctx.read(args.da), tape: tape.arrays, Wz: ctx.read(args.Wz), Wr: ctx.read(args.Wr), Whx: ctx.read(args.Whx), Whh: ctx.read(args.Whh) };
   const out = Workspace.run(ctx.engine, args.da.dtype, (ws) => gruSequenceBackwardImpl(ws, values, d));

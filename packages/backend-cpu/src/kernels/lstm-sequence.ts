@@ -1,5 +1,4 @@
 import {
-  BackendError,
   forwardOnlyOptions,
   type DataArray,
   type LstmSequenceBackwardArgs,
@@ -36,17 +35,8 @@ export class LstmTape extends CpuTape<LstmTapeName> {
   /** Time step `t`'s tensors, each computed from the tape when first read. */
   step(ctx: CpuContext, t: number): LstmStepTensors {
     const { nX, nA, mp } = this.dims;
-    const n = nA * mp;
-    const g = t * 4 * n;
-    return {
-      xt: this.view(ctx, 'xs', t * nX * mp, nX),
-      aNext: this.stateAfter(ctx, 'h', t, nA),
-      cNext: this.stateAfter(ctx, 'c', t, nA),
-      ft: this.view(ctx, 'g', g, nA),
-      it: this.view(ctx, 'g', g + n, nA),
-      cct: this.view(ctx, 'g', g + 2 * n, nA),
-      ot: this.view(ctx, 'g', g + 3 * n, nA),
-    };
+    const [ft, it, cct, ot] = this.gates(ctx, 'g', t);
+    return { xt: this.view(ctx, 'xs', t * nX * mp, nX), aNext: this.stateAfter(ctx, 'h', t, nA), cNext: this.stateAfter(ctx, 'c', t, nA), ft, it, cct, ot };
   }
 }
 
@@ -211,9 +201,7 @@ export function lstmSequenceForward(ctx: CpuContext, args: LstmSequenceForwardAr
 
 /** `lstmSequenceBackward` on the CPU backend, over a tape from this backend's `lstmSequenceForward`. */
 export function lstmSequenceBackward(ctx: CpuContext, args: LstmSequenceBackwardArgs): LstmSequenceBackwardResult {
-  const tape = args.tape;
-  if (!(tape instanceof LstmTape)) throw new BackendError('lstmSequenceBackward', 'cpu', 'the tape is not one of this backend\'s LSTM tapes');
-  tape.assertUsableBy('lstmSequenceBackward', ctx.backend);
+  const tape = CpuTape.usable(LstmTape, 'LSTM', 'lstmSequenceBackward', args.tape, ctx.backend);
   const d = tape.dims;
   const values = { da: ctx.read(args.da), tape: tape.arrays, W: [args.Wf, args.Wi, args.Wc, args.Wo].map((w) => ctx.read(w)) };
   const out = Workspace.run(ctx.engine, args.da.dtype, (ws) => lstmSequenceBackwardImpl(ws, values, d));

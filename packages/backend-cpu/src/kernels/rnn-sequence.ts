@@ -1,5 +1,4 @@
 import {
-  BackendError,
   forwardOnlyOptions,
   type DataArray,
   type RnnSequenceBackwardArgs,
@@ -170,9 +169,7 @@ export function rnnSequenceForward(ctx: CpuContext, args: RnnSequenceForwardArgs
 
 /** `rnnSequenceBackward` on the CPU backend, over a tape from this backend's `rnnSequenceForward`. */
 export function rnnSequenceBackward(ctx: CpuContext, args: RnnSequenceBackwardArgs): RnnSequenceBackwardResult {
-  const tape = args.tape;
-  if (!(tape instanceof RnnTape)) throw new BackendError('rnnSequenceBackward', 'cpu', 'the tape is not one of this backend\'s RNN tapes');
-  tape.assertUsableBy('rnnSequenceBackward', ctx.backend);
+  const tape = CpuTape.usable(RnnTape, 'RNN', 'rnnSequenceBackward', args.tape, ctx.backend);
   const d = tape.dims;
   const values = { da: ctx.read(args.da), tape: tape.arrays, Waa: ctx.read(args.Waa), Wax: ctx.read(args.Wax) };
   const out = Workspace.run(ctx.engine, args.da.dtype, (ws) => rnnSequenceBackwardImpl(ws, values, d));
