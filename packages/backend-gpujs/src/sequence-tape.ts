@@ -1,4 +1,4 @@
-import { BackendError, checkHasBackward, track, type Backend, type DType, type SequenceTape } from '@rnn/tensor';
+import { BackendError, checkHasBackward, ShapeMismatchError, track, type Backend, type DType, type SequenceTape, type Tensor } from '@rnn/tensor';
 import type { DeviceBuffer } from './device-buffer.js';
 import type { BufferSlice, GpuContext } from './gpu-context.js';
 import { publicName } from './public-names.js';
@@ -127,15 +127,18 @@ export class GruTape extends DeviceTape {
  * `tape` as a tape of `kind` made by `backend` for the backward `fn` (`lstmSequenceBackward` reads
  * what `lstmSequenceForward` recorded), or a `BackendError` naming `fn` when it comes from another
  * backend or sequence kind, or was disposed; or naming the public functions that reach `fn` when its
- * forward ran with forward-only options (`clip`, `peepholes`…), which have no backward.
+ * forward ran with forward-only options (`clip`, `peepholes`…), which have no backward. The
+ * gradient `da` must be `(n_a, m, T_x)` of that forward (`ShapeMismatchError` otherwise).
  */
-export function openTape<T extends DeviceTape>(fn: string, tape: SequenceTape, kind: abstract new (...args: never[]) => T, backend: Backend): T {
+export function openTape<T extends DeviceTape>(fn: string, tape: SequenceTape, kind: abstract new (...args: never[]) => T, backend: Backend, da: Tensor): T {
   const forward = fn.replace('Backward', 'Forward');
   if (!(tape instanceof kind) || tape.backend !== backend) {
     throw new BackendError(fn, 'gpujs', `the tape was not made by this backend's ${forward}: pass the tape that call returned`);
   }
   if (tape.isDisposed) throw new BackendError(fn, 'gpujs', `the tape was disposed: run ${forward} again, and dispose its tape after the backward`);
   checkHasBackward(publicName(fn), 'gpujs', tape.walk.forwardOnly);
+  const { nA, m, T } = tape.sizes;
+  if (da.shape.join() !== [nA, m, T].join()) throw new ShapeMismatchError(fn, 'da', [nA, m, T], da.shape, '(n_a, m, T_x) of the forward pass');
   return tape;
 }
 

@@ -1,6 +1,5 @@
 import {
   BackendError,
-  ShapeMismatchError,
   type GruSequenceBackwardArgs,
   type GruSequenceBackwardResult,
   type GruSequenceForwardArgs,
@@ -181,9 +180,8 @@ export function gruSequenceForward(ctx: GpuContext, p: GruSequenceForwardArgs): 
  */
 export function gruSequenceBackward(ctx: GpuContext, p: GruSequenceBackwardArgs): GruSequenceBackwardResult {
   const fn = 'gruSequenceBackward';
-  const tape = openTape(fn, p.tape, GruTape, ctx.backend);
+  const tape = openTape(fn, p.tape, GruTape, ctx.backend, p.da);
   const { nX, nA, m, T, dtype } = tape.sizes;
-  if (p.da.shape.join() !== [nA, m, T].join()) throw new ShapeMismatchError(fn, 'da', [nA, m, T], p.da.shape, '(n_a, m, T_x) of the forward pass');
   const { walk } = tape;
   const n = nA * m;
   const weights = [p.Wz, p.Wr, p.Whh, p.Whx];

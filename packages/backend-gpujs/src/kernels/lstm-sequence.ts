@@ -1,6 +1,5 @@
 import {
   BackendError,
-  ShapeMismatchError,
   type LstmSequenceBackwardArgs,
   type LstmSequenceBackwardResult,
   type LstmSequenceForwardArgs,
@@ -91,9 +90,8 @@ export function lstmSequenceForward(ctx: GpuContext, p: LstmSequenceForwardArgs)
  */
 export function lstmSequenceBackward(ctx: GpuContext, p: LstmSequenceBackwardArgs): LstmSequenceBackwardResult {
   const fn = 'lstmSequenceBackward';
-  const tape = openTape(fn, p.tape, LstmTape, ctx.backend);
+  const tape = openTape(fn, p.tape, LstmTape, ctx.backend, p.da);
   const { nX, nA, m, T, dtype } = tape.sizes;
-  if (p.da.shape.join() !== [nA, m, T].join()) throw new ShapeMismatchError(fn, 'da', [nA, m, T], p.da.shape, '(n_a, m, T_x) of the forward pass');
   const { walk } = tape;
   const masked = walk.lengths !== null;
   const K = nA + nX;

@@ -1,6 +1,5 @@
 import {
   BackendError,
-  ShapeMismatchError,
   type RnnSequenceBackwardArgs,
   type RnnSequenceBackwardResult,
   type RnnSequenceForwardArgs,
@@ -53,9 +52,8 @@ export function rnnSequenceForward(ctx: GpuContext, p: RnnSequenceForwardArgs): 
  */
 export function rnnSequenceBackward(ctx: GpuContext, p: RnnSequenceBackwardArgs): RnnSequenceBackwardResult {
   const fn = 'rnnSequenceBackward';
-  const tape = openTape(fn, p.tape, RnnTape, ctx.backend);
+  const tape = openTape(fn, p.tape, RnnTape, ctx.backend, p.da);
   const { nX, nA, m, T, dtype } = tape.sizes;
-  if (p.da.shape.join() !== [nA, m, T].join()) throw new ShapeMismatchError(fn, 'da', [nA, m, T], p.da.shape, '(n_a, m, T_x) of the forward pass');
   const { walk } = tape;
   const masked = walk.lengths !== null;
   const n = nA * m;
