@@ -19,3 +19,16 @@ export class MissingModelError extends Error {
     super(`no model at ${path}; write one with \`pnpm demo export --out ${path}\``);
   }
 }
+
+/** A model file that could not be loaded (truncated, unsupported operator …): the loader's message. Exits 3. */
+export class UnreadableModelError extends Error {
+  override readonly name = 'UnreadableModelError';
+  constructor(
+    /** The file that was read. */
+    readonly path: string,
+    /** The loader's error. */
+    override readonly cause: Error,
+  ) {
+    super(cause.message);
+  }
+}

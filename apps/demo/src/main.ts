@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { OnnxImportError } from '@rnn/onnx';
 import { CheckpointError, TrainingDivergedError } from '@rnn/train';
 import { flag, helpText, parseArgs, UsageError, type CommandSpec, type ParsedArgs } from './args.js';
-import { MissingCheckpointError, MissingModelError } from './errors.js';
+import { MissingCheckpointError, MissingModelError, UnreadableModelError } from './errors.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import type { Io } from './io.js';
 
@@ -77,7 +76,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) return usage(io, error.message, helpText(command.spec, EXIT_CODES_HELP));
     io.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (error instanceof MissingCheckpointError || error instanceof CheckpointError || error instanceof MissingModelError || error instanceof OnnxImportError) return EXIT.checkpoint;
+    if (error instanceof MissingCheckpointError || error instanceof CheckpointError || error instanceof MissingModelError || error instanceof UnreadableModelError) return EXIT.checkpoint;
     if (error instanceof TrainingDivergedError) return EXIT.diverged;
     return EXIT.failure;
   }

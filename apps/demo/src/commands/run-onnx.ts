@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { characterVocabulary, OnnxModel, sampleCharacters, type OnnxValueInfo } from '@rnn/onnx';
+import { characterVocabulary, OnnxImportError, OnnxModel, sampleCharacters, type OnnxValueInfo } from '@rnn/onnx';
 import { RandomState, Tensor } from '@rnn/tensor';
 import { COMMON_OPTIONS, flag, UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
 import { BACKENDS } from '../backends.js';
-import { MissingModelError } from '../errors.js';
+import { MissingModelError, UnreadableModelError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { choiceOption, numberOption } from '../training/numbers.js';
@@ -40,7 +40,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const json = flag(args, 'json');
   const make = BACKENDS[backendName];
   if (make === undefined) throw new UsageError(`--backend must be one of ${Object.keys(BACKENDS).join(', ')}`);
-  const model = OnnxModel.load(await readModel(path));
+  const model = loadModel(path, await readModel(path));
   try {
     const { info } = model;
     const about = {
@@ -103,6 +103,16 @@ async function readModel(path: string): Promise<Uint8Array> {
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (error) {
     if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') throw new MissingModelError(path);
+    throw error;
+  }
+}
+
+/** Loads the model; what the loader refuses is an `UnreadableModelError` (exit 3) with its message. */
+function loadModel(path: string, bytes: Uint8Array): OnnxModel {
+  try {
+    return OnnxModel.load(bytes);
+  } catch (error) {
+    if (error instanceof OnnxImportError) throw new UnreadableModelError(path, error);
     throw error;
   }
 }
