@@ -1,4 +1,5 @@
 import {
+  checkLengths,
   disposeOnError,
   InvalidArgumentError,
   resolveBackend,
@@ -222,7 +223,8 @@ export function layersForward(x: Tensor, parameters: LayerParameters, config: La
     if (!hasC) throw new InvalidArgumentError(fn, 'opts.c0', `is an LSTM's cell state; a ${cell.name} has none`);
     check.shape('opts.c0', opts.c0, [states, nA, m], '(L·D, n_a, m): one initial cell state per layer and direction');
   }
-  const lengths = checkLengths(fn, opts.lengths, m, T);
+  checkLengths(fn, opts.lengths, m, T, 'opts.lengths');
+  const lengths = opts.lengths === undefined ? undefined : [...opts.lengths];
   const headKind = opts.head ?? 'softmax';
   if (headKind !== 'softmax' && headKind !== 'linear') throw new InvalidArgumentError(fn, 'opts.head', `must be 'softmax' or 'linear', got ${String(headKind)}`);
   const k = resolveBackend(fn, opts).kernels;
@@ -269,15 +271,6 @@ export function layersForward(x: Tensor, parameters: LayerParameters, config: La
     const caches: LayerCaches = { config, backend: k, outputs: input, head: W, runs, made };
     return { outputs: input, yPred, aLast, cLast, caches };
   });
-}
-
-/** Checks per-example lengths against the batch: `m` integers in `[0, T]`. */
-function checkLengths(fn: string, lengths: readonly number[] | undefined, m: number, T: number): readonly number[] | undefined {
-  if (lengths === undefined) return undefined;
-  if (!Array.isArray(lengths) || lengths.length !== m) throw new InvalidArgumentError(fn, 'opts.lengths', `must hold one length per example (m = ${m}), got ${Array.isArray(lengths) ? lengths.length : typeof lengths}`);
-  const bad = lengths.findIndex((n) => !Number.isInteger(n) || n < 0 || n > T);
-  if (bad >= 0) throw new InvalidArgumentError(fn, `opts.lengths[${bad}]`, `must be an integer from 0 to T = ${T}, got ${String(lengths[bad])}`);
-  return [...lengths];
 }
 
 /** What `layersBackward` returns. */

@@ -56,16 +56,18 @@ export function checkMaskColumns(fn: string, t: Tensor, keep: readonly boolean[]
 }
 
 /**
- * The per-example `lengths` of a sequence kernel over `x (n_x, m, T)`: absent, or `m` integers in `[0, T]`.
+ * The per-example `lengths` of a sequence over `x (n_x, m, T)`: absent, or `m` integers in `[0, T]`.
+ * `arg` is the argument's name in the error (`lengths` for a kernel, `opts.lengths` for a layer).
  *
- * @throws InvalidArgumentError otherwise.
+ * @throws InvalidArgumentError otherwise, naming the first bad element.
  */
-export function checkLengths(fn: string, lengths: readonly number[] | undefined, m: number, T: number): void {
+export function checkLengths(fn: string, lengths: readonly number[] | undefined, m: number, T: number, arg = 'lengths'): void {
   if (lengths === undefined) return;
-  if (!Array.isArray(lengths) || lengths.length !== m || !lengths.every((l) => Number.isInteger(l) && l >= 0 && l <= T)) {
-    const got = Array.isArray(lengths) ? `[${lengths.join(', ')}]` : typeof lengths;
-    throw new InvalidArgumentError(fn, 'lengths', `must be ${m} integers in [0, ${T}], one per example of x (n_x, ${m}, ${T}), got ${got}`);
+  if (!Array.isArray(lengths) || lengths.length !== m) {
+    throw new InvalidArgumentError(fn, arg, `must hold one length per example of x (n_x, ${m}, ${T}), got ${Array.isArray(lengths) ? `${lengths.length} values` : typeof lengths}`);
   }
+  const bad = lengths.findIndex((l) => !Number.isInteger(l) || l < 0 || l > T);
+  if (bad >= 0) throw new InvalidArgumentError(fn, `${arg}[${bad}]`, `must be an integer from 0 to T = ${T}, got ${String(lengths[bad])}`);
 }
 
 /** The forward-only options of a sequence forward, as `forwardOnlyOptions` reads them from its arguments. */
